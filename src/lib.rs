@@ -1,0 +1,25 @@
+//! micrograd-playground: a scalar reverse-mode autograd engine and a tiny neural-network
+//! library (Karpathy's micrograd, re-written in Rust), plus the WebAssembly boundary of a live
+//! playground page.
+//!
+//! - [`engine`]: `Graph` and `Value`, the autograd engine.
+//! - [`nn`]: `Neuron`, `Layer`, `Mlp`.
+//! - [`loss`], [`optim`]: losses (hinge, cross-entropy, MSE, L2) and optimisers (SGD, momentum,
+//!   Adam).
+//! - [`data`]: seeded 2-D datasets (moons, circles, xor, spiral, gaussians, circle-in-a-square).
+//! - [`tape`]: a recorded graph replayed over a batch: the fast training path.
+//! - [`train`]: `Trainer`, one step = forward, loss, backward, update.
+//! - [`golden`]: micrograd's demo workload, loaded from its JSON file.
+//! - `web` (wasm32 only): the `#[wasm_bindgen]` `Playground` the page drives.
+
+pub mod data;
+pub mod engine;
+pub mod golden;
+pub mod loss;
+pub mod nn;
+pub mod optim;
+pub mod rng;
+pub mod tape;
+pub mod train;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,244 @@
+//! Neural networks on the engine: [`Neuron`], [`Layer`] and [`Mlp`], as in micrograd.
+//!
+//! The parameters are plain `f64`s owned by the model (one flat vector, in micrograd's order:
+//! layer by layer, neuron by neuron, the weights then the bias), not nodes of a graph. To
+//! differentiate, a step puts them into a graph as leaves ([`Mlp::leaves`]), runs the model
+//! on that graph ([`Mlp::forward`]), calls `backward()` and reads the leaves' grads.
+//!
+//! Every layer returns a list, even a layer of one neuron, so `Mlp(2, [16, 1, 1])` works (in
+//! micrograd a one-neuron layer returns a bare value and the next layer fails on it).
+
+use crate::engine::{Graph, Value};
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+
+/// The non-linearity after a layer's weighted sums.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Activation {
+    Relu,
+    Tanh,
+    Sigmoid,
+    Linear,
+}
+
+impl Activation {
+    pub fn apply(self, v: Value<'_>) -> Value<'_> {
+        match self {
+            Activation::Relu => v.relu(),
+            Activation::Tanh => v.tanh(),
+            Activation::Sigmoid => v.sigmoid(),
+            Activation::Linear => v,
+        }
+    }
+}
+
+/// The shape of one layer: `nout` neurons of `nin` inputs each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layer {
+    pub nin: usize,
+    pub nout: usize,
+    pub activation: Activation,
+}
+
+impl Layer {
+    /// Weights and biases of the layer: `nout * (nin + 1)`.
+    pub fn num_params(&self) -> usize {
+        self.nout * (self.nin + 1)
+    }
+}
+
+/// One neuron's parameters, borrowed from its model.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Neuron<'m> {
+    pub w: &'m [f64],
+    pub b: f64,
+    pub activation: Activation,
+}
+
+/// A multi-layer perceptron: hidden layers with one activation, a linear output layer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Mlp {
+    pub layers: Vec<Layer>,
+    /// All parameters in micrograd's order (see the module docs).
+    pub params: Vec<f64>,
+}
+
+/// Why a set of weights does not fit a model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShapeError(pub String);
+
+impl std::fmt::Display for ShapeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ShapeError {}
+
+impl Mlp {
+    /// The layer shapes of `nin -> hidden[0] -> ... -> nout`, hidden layers using `activation`,
+    /// the output linear.
+    pub fn shape(nin: usize, hidden: &[usize], nout: usize, activation: Activation) -> Vec<Layer> {
+        let mut sizes = vec![nin];
+        sizes.extend_from_slice(hidden);
+        sizes.push(nout);
+        sizes
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| Layer {
+                nin: w[0],
+                nout: w[1],
+                activation: if i + 2 < sizes.len() {
+                    activation
+                } else {
+                    Activation::Linear
+                },
+            })
+            .collect()
+    }
+
+    /// A model with seeded random weights, uniform in `(-a, a)` with `a = sqrt(3 / nin)` (LeCun's
+    /// uniform: unit-variance inputs keep unit variance), and zero biases as in micrograd.
+    pub fn new(nin: usize, hidden: &[usize], nout: usize, activation: Activation, seed: u64) -> Mlp {
+        let layers = Mlp::shape(nin, hidden, nout, activation);
+        let mut rng = Rng::new(seed);
+        let mut params = Vec::new();
+        for l in &layers {
+            let a = (3.0 / l.nin.max(1) as f64).sqrt();
+            for _ in 0..l.nout {
+                params.extend((0..l.nin).map(|_| rng.range(-a, a)));
+                params.push(0.0);
+            }
+        }
+        Mlp { layers, params }
+    }
+
+    /// A model with the given weights (every weight in creation order, as micrograd draws them:
+    /// layer by layer, neuron by neuron) and zero biases: how the golden run loads micrograd's
+    /// initial network.
+    pub fn from_weights(
+        nin: usize,
+        hidden: &[usize],
+        nout: usize,
+        activation: Activation,
+        weights: &[f64],
+    ) -> Result<Mlp, ShapeError> {
+        let layers = Mlp::shape(nin, hidden, nout, activation);
+        let needed: usize = layers.iter().map(|l| l.nin * l.nout).sum();
+        if weights.len() != needed {
+            return Err(ShapeError(format!(
+                "expected {needed} weights for this shape, got {}",
+                weights.len()
+            )));
+        }
+        let mut params = Vec::with_capacity(needed + layers.iter().map(|l| l.nout).sum::<usize>());
+        let mut w = weights.iter();
+        for l in &layers {
+            for _ in 0..l.nout {
+                params.extend(w.by_ref().take(l.nin));
+                params.push(0.0);
+            }
+        }
+        Ok(Mlp { layers, params })
+    }
+
+    /// Checks that `layers` chain and `params` has exactly their count (for loaded models).
+    pub fn validate(&self) -> Result<(), ShapeError> {
+        if self.layers.is_empty() {
+            return Err(ShapeError("the model has no layers".into()));
+        }
+        for (i, pair) in self.layers.windows(2).enumerate() {
+            if pair[0].nout != pair[1].nin {
+                return Err(ShapeError(format!(
+                    "layer {} has {} outputs but layer {} takes {} inputs",
+                    i,
+                    pair[0].nout,
+                    i + 1,
+                    pair[1].nin
+                )));
+            }
+        }
+        if self.layers.iter().any(|l| l.nin == 0 || l.nout == 0) {
+            return Err(ShapeError("a layer has no inputs or no neurons".into()));
+        }
+        let needed = self.num_params();
+        if self.params.len() != needed {
+            return Err(ShapeError(format!(
+                "params has {} numbers but the layers need {needed}",
+                self.params.len()
+            )));
+        }
+        if let Some(i) = self.params.iter().position(|p| !p.is_finite()) {
+            return Err(ShapeError(format!("params[{i}] is not a finite number")));
+        }
+        Ok(())
+    }
+
+    pub fn num_params(&self) -> usize {
+        self.layers.iter().map(Layer::num_params).sum()
+    }
+
+    pub fn nin(&self) -> usize {
+        self.layers[0].nin
+    }
+
+    pub fn nout(&self) -> usize {
+        self.layers[self.layers.len() - 1].nout
+    }
+
+    /// `[nin, hidden..., nout]`.
+    pub fn sizes(&self) -> Vec<usize> {
+        std::iter::once(self.nin())
+            .chain(self.layers.iter().map(|l| l.nout))
+            .collect()
+    }
+
+    /// Offset of layer `l`'s first parameter in `params`.
+    pub fn layer_offset(&self, l: usize) -> usize {
+        self.layers[..l].iter().map(Layer::num_params).sum()
+    }
+
+    /// Neuron `i` of layer `l`.
+    pub fn neuron(&self, l: usize, i: usize) -> Neuron<'_> {
+        let layer = self.layers[l];
+        let start = self.layer_offset(l) + i * (layer.nin + 1);
+        Neuron {
+            w: &self.params[start..start + layer.nin],
+            b: self.params[start + layer.nin],
+            activation: layer.activation,
+        }
+    }
+
+    /// The parameters as leaves of `g`, in order.
+    pub fn leaves<'g>(&self, g: &'g Graph) -> Vec<Value<'g>> {
+        self.params.iter().map(|&p| g.value(p)).collect()
+    }
+
+    /// The model's outputs for input `x`, computed on `g` with parameters `p` (from
+    /// [`Mlp::leaves`]). Each neuron is `act(b + w0*x0 + w1*x1 + ...)`, summed in micrograd's
+    /// order so the numbers match it bit for bit.
+    pub fn forward<'g>(&self, p: &[Value<'g>], x: &[Value<'g>]) -> Vec<Value<'g>> {
+        let mut input = x.to_vec();
+        let mut k = 0;
+        for l in &self.layers {
+            let mut out = Vec::with_capacity(l.nout);
+            for _ in 0..l.nout {
+                let (w, b) = (&p[k..k + l.nin], p[k + l.nin]);
+                k += l.nin + 1;
+                let act = w.iter().zip(&input).fold(b, |acc, (&wi, &xi)| acc + wi * xi);
+                out.push(l.activation.apply(act));
+            }
+            input = out;
+        }
+        input
+    }
+
+    /// The model's first output for a 2-D point, in plain `f64` (no graph): for drawing.
+    pub fn score(&self, x: f64, y: f64) -> f64 {
+        let g = Graph::with_capacity(4 * self.params.len());
+        let p = self.leaves(&g);
+        let xs = [g.value(x), g.value(y)];
+        self.forward(&p, &xs)[0].data()
+    }
+}

@@ -1,0 +1,152 @@
+// The live loss / accuracy chart: two stacked panels on one canvas, drawn from the fixed-size
+// History (so a redraw costs the same after 100 steps or 100k steps). Train is a solid line,
+// test a dashed one, so the two are told apart without colour.
+
+import { fitCanvas, niceTicks } from './render.js';
+
+const TRAIN = '#1d1d1d';
+const TEST = '#7a3ea1';
+
+function fmtStep(s) {
+  if (s >= 1e6) return `${Number((s / 1e6).toPrecision(3))}M`;
+  if (s >= 1e3) return `${Number((s / 1e3).toPrecision(3))}k`;
+  return String(s);
+}
+
+function logTicks(lo, hi) {
+  const out = [];
+  for (let e = Math.ceil(Math.log10(lo) - 1e-9); e <= Math.floor(Math.log10(hi) + 1e-9); e++) out.push(10 ** e);
+  return out;
+}
+
+function fmtLogTick(v) {
+  return v >= 1e-3 && v < 1e4 ? String(Number(v.toPrecision(1))) : `1e${Math.round(Math.log10(v))}`;
+}
+
+export class Chart {
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext('2d');
+    this.size = { w: 1, h: 1, dpr: 1 };
+  }
+
+  resize() {
+    this.size = fitCanvas(this.canvas);
+  }
+
+  draw(history) {
+    const { ctx } = this;
+    const { w, h, dpr } = this.size;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    ctx.font = '11px system-ui, sans-serif';
+    const left = 40;
+    const right = 8;
+    const gap = 22;
+    const top = 16;
+    const bottom = 18;
+    const ph = Math.max(20, (h - top - bottom - gap) / 2);
+    const plotW = Math.max(10, w - left - right);
+    const n = history.length;
+    const x0 = n > 0 ? history.steps[0] : 0;
+    const x1 = n > 0 ? Math.max(history.steps[n - 1], x0 + 1) : 1;
+    const xOf = (s) => left + ((s - x0) / (x1 - x0)) * plotW;
+
+    // Loss panel: log scale, from the smallest to the largest finite loss seen.
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const f of ['train_loss', 'test_loss']) {
+      const s = history.series[f];
+      for (let i = 0; i < n; i++) {
+        const v = s[i];
+        if (v > 0 && Number.isFinite(v)) {
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+      }
+    }
+    if (!(lo < Infinity)) {
+      lo = 0.01;
+      hi = 1;
+    }
+    lo = 10 ** Math.floor(Math.log10(lo));
+    hi = 10 ** Math.ceil(Math.log10(hi));
+    if (hi <= lo) hi = lo * 10;
+    const lossY = (v) => top + ph - ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * ph;
+    this.panel(left, top, plotW, ph, 'loss (log scale)');
+    this.yTicks(logTicks(lo, hi), lossY, fmtLogTick, left, plotW);
+    this.line(history, 'train_loss', xOf, (v) => (v > 0 ? lossY(v) : NaN), TRAIN, []);
+    this.line(history, 'test_loss', xOf, (v) => (v > 0 ? lossY(v) : NaN), TEST, [5, 3]);
+
+    // Accuracy panel: 0..100 %.
+    const top2 = top + ph + gap;
+    const accY = (v) => top2 + ph - v * ph;
+    this.panel(left, top2, plotW, ph, 'accuracy');
+    this.yTicks([0, 0.5, 1], accY, (v) => `${v * 100}%`, left, plotW);
+    this.line(history, 'train_accuracy', xOf, accY, TRAIN, []);
+    this.line(history, 'test_accuracy', xOf, accY, TEST, [5, 3]);
+
+    // Step axis under the lower panel.
+    ctx.fillStyle = '#333';
+    ctx.textBaseline = 'top';
+    ctx.textAlign = 'center';
+    const ticks = n > 1 ? niceTicks(x0, x1, Math.max(2, Math.floor(plotW / 70))) : [];
+    for (const t of ticks) ctx.fillText(fmtStep(t), xOf(t), top2 + ph + 3);
+    if (n === 0) {
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillText('no steps yet', left + plotW / 2, top + ph / 2);
+    }
+  }
+
+  panel(x, y, w, h, title) {
+    const { ctx } = this;
+    ctx.strokeStyle = '#999';
+    ctx.lineWidth = 1;
+    ctx.setLineDash([]);
+    ctx.strokeRect(x + 0.5, y + 0.5, w - 1, h - 1);
+    ctx.fillStyle = '#333';
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(title, x, y - 2);
+  }
+
+  yTicks(ticks, yOf, fmt, left, plotW) {
+    const { ctx } = this;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    ctx.strokeStyle = '#e2e2e2';
+    for (const t of ticks) {
+      const y = Math.round(yOf(t)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(left + 1, y);
+      ctx.lineTo(left + plotW - 1, y);
+      ctx.stroke();
+      ctx.fillText(fmt(t), left - 4, y);
+    }
+  }
+
+  line(history, field, xOf, yOf, colour, dash) {
+    const { ctx } = this;
+    const s = history.series[field];
+    const n = history.length;
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash(dash);
+    ctx.beginPath();
+    let pen = false;
+    for (let i = 0; i < n; i++) {
+      const y = yOf(s[i]);
+      if (!Number.isFinite(y)) {
+        pen = false;
+        continue;
+      }
+      const x = xOf(history.steps[i]);
+      if (pen) ctx.lineTo(x, y);
+      else ctx.moveTo(x, y);
+      pen = true;
+    }
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+}

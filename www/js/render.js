@@ -1,0 +1,296 @@
+// Drawing the data plane: the decision-boundary heatmap, the axes and the points.
+// Colour-blind-safe diverging palette: orange for class -1, blue for class +1 (the pair
+// TensorFlow Playground uses; both tell apart under red-green colour blindness), with the
+// class also carried by shape: +1 is a circle, -1 a square. Test points are hollow.
+
+export const ORANGE = [230, 120, 20]; // class -1
+export const BLUE = [20, 110, 190]; // class +1
+const MID = [246, 246, 246];
+const ORANGE_POINT = '#e07000';
+const BLUE_POINT = '#0b6db7';
+const INK = '#222';
+
+// How strongly the background shows the model's confidence (0..1): light enough that the
+// points stay readable on top of it.
+const HEAT_STRENGTH = 0.62;
+
+function mix(a, b, t) {
+  return [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * t));
+}
+
+/** 256 RGB entries for values -1..1 (index 0 is -1). */
+function buildLut() {
+  const lut = new Uint8ClampedArray(256 * 3);
+  for (let i = 0; i < 256; i++) {
+    const v = (i / 255) * 2 - 1;
+    const c = v < 0 ? mix(MID, ORANGE, -v * HEAT_STRENGTH) : mix(MID, BLUE, v * HEAT_STRENGTH);
+    lut.set(c, i * 3);
+  }
+  return lut;
+}
+const LUT = buildLut();
+const DISCRETE_NEG = mix(MID, ORANGE, HEAT_STRENGTH * 0.75);
+const DISCRETE_POS = mix(MID, BLUE, HEAT_STRENGTH * 0.75);
+
+/** CSS colour for a value in [-1, 1] (used by the legend). */
+export function cssColor(v) {
+  const i = Math.max(0, Math.min(255, Math.round(((v + 1) / 2) * 255)));
+  return `rgb(${LUT[i * 3]}, ${LUT[i * 3 + 1]}, ${LUT[i * 3 + 2]})`;
+}
+
+/** "Nice" tick values covering [lo, hi], about `count` of them. */
+export function niceTicks(lo, hi, count = 5) {
+  const span = hi - lo;
+  if (!(span > 0) || !Number.isFinite(span)) return [];
+  const raw = span / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const norm = raw / mag;
+  const step = (norm >= 5 ? 10 : norm >= 2 ? 5 : norm >= 1.5 ? 2 : 1) * mag;
+  const out = [];
+  for (let t = Math.ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step) {
+    out.push(Math.abs(t) < step * 1e-9 ? 0 : Number(t.toPrecision(10)));
+  }
+  return out;
+}
+
+/**
+ * Size a canvas's backing store to its CSS box times devicePixelRatio, so lines and text
+ * stay crisp on high-DPI screens. Returns the CSS size and the scale.
+ */
+export function fitCanvas(canvas) {
+  const dpr = Math.max(1, Math.min(4, window.devicePixelRatio || 1));
+  const rect = canvas.getBoundingClientRect();
+  const w = Math.max(1, Math.round(rect.width));
+  const h = Math.max(1, Math.round(rect.height));
+  const bw = Math.round(w * dpr);
+  const bh = Math.round(h * dpr);
+  if (canvas.width !== bw || canvas.height !== bh) {
+    canvas.width = bw;
+    canvas.height = bh;
+  }
+  return { w, h, dpr };
+}
+
+/**
+ * The plot: heatmap + axes + points on one canvas. Keeps a small offscreen canvas for the
+ * boundary grid and maps between data and canvas coordinates.
+ */
+export class PlotRenderer {
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext('2d');
+    this.grid = document.createElement('canvas');
+    this.gridCtx = this.grid.getContext('2d');
+    this.image = null;
+    this.size = { w: 1, h: 1, dpr: 1 };
+    this.margin = { left: 40, right: 10, top: 10, bottom: 30 };
+    this.view = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
+  }
+
+  resize() {
+    this.size = fitCanvas(this.canvas);
+    const small = this.size.w < 360;
+    this.margin = small
+      ? { left: 32, right: 6, top: 6, bottom: 24 }
+      : { left: 40, right: 10, top: 10, bottom: 30 };
+  }
+
+  /** The plot rectangle in CSS pixels. */
+  rect() {
+    const { w, h } = this.size;
+    const m = this.margin;
+    return { x: m.left, y: m.top, w: Math.max(1, w - m.left - m.right), h: Math.max(1, h - m.top - m.bottom) };
+  }
+
+  toCanvas(x, y) {
+    const r = this.rect();
+    const v = this.view;
+    return [r.x + ((x - v.xmin) / (v.xmax - v.xmin)) * r.w, r.y + ((v.ymax - y) / (v.ymax - v.ymin)) * r.h];
+  }
+
+  /** Data coordinates of a CSS-pixel position on the canvas, or null outside the plot. */
+  toData(px, py) {
+    const r = this.rect();
+    if (px < r.x || px > r.x + r.w || py < r.y || py > r.y + r.h) return null;
+    const v = this.view;
+    return [v.xmin + ((px - r.x) / r.w) * (v.xmax - v.xmin), v.ymax - ((py - r.y) / r.h) * (v.ymax - v.ymin)];
+  }
+
+  /** Fill the offscreen grid from boundary values (row 0 = top). */
+  setBoundary(values, res, discrete) {
+    if (this.grid.width !== res || this.grid.height !== res) {
+      this.grid.width = res;
+      this.grid.height = res;
+      this.image = null;
+    }
+    if (!this.image) this.image = this.gridCtx.createImageData(res, res);
+    const px = this.image.data;
+    const n = res * res;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      let r;
+      let g;
+      let b;
+      if (!Number.isFinite(v)) {
+        r = g = b = 200;
+      } else if (discrete) {
+        [r, g, b] = v < 0 ? DISCRETE_NEG : DISCRETE_POS;
+      } else {
+        const k = Math.max(0, Math.min(255, Math.round(((v + 1) / 2) * 255))) * 3;
+        r = LUT[k];
+        g = LUT[k + 1];
+        b = LUT[k + 2];
+      }
+      const o = i * 4;
+      px[o] = r;
+      px[o + 1] = g;
+      px[o + 2] = b;
+      px[o + 3] = 255;
+    }
+    this.gridCtx.putImageData(this.image, 0, 0);
+    this.hasBoundary = true;
+  }
+
+  /**
+   * Draw everything. `points` is the flat [x, y, label, is_test] * n array; `opts` holds
+   * discrete (no smoothing: the cells stay sharp) and cursor (keyboard cursor, data coords).
+   */
+  draw(points, opts = {}) {
+    const { ctx } = this;
+    const { w, h, dpr } = this.size;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    const r = this.rect();
+
+    if (this.hasBoundary) {
+      // Continuous view: let the browser interpolate the grid smoothly. Discretized view:
+      // no smoothing, so each grid cell is a solid class colour.
+      ctx.imageSmoothingEnabled = !opts.discrete;
+      if (!opts.discrete) ctx.imageSmoothingQuality = 'high';
+      ctx.drawImage(this.grid, r.x, r.y, r.w, r.h);
+    } else {
+      ctx.fillStyle = 'rgb(246,246,246)';
+      ctx.fillRect(r.x, r.y, r.w, r.h);
+    }
+    this.drawAxes(r);
+    if (points) this.drawPoints(points, r);
+    if (opts.cursor) this.drawCursor(opts.cursor);
+  }
+
+  drawAxes(r) {
+    const { ctx } = this;
+    const v = this.view;
+    ctx.strokeStyle = '#777';
+    ctx.lineWidth = 1;
+    ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
+    ctx.fillStyle = '#333';
+    ctx.font = '11px system-ui, sans-serif';
+    const tickCount = r.w < 260 ? 4 : 6;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    for (const t of niceTicks(v.xmin, v.xmax, tickCount)) {
+      const [x] = this.toCanvas(t, v.ymin);
+      ctx.beginPath();
+      ctx.moveTo(Math.round(x) + 0.5, r.y + r.h);
+      ctx.lineTo(Math.round(x) + 0.5, r.y + r.h + 4);
+      ctx.stroke();
+      ctx.fillText(String(t), x, r.y + r.h + 6);
+    }
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (const t of niceTicks(v.ymin, v.ymax, tickCount)) {
+      const [, y] = this.toCanvas(v.xmin, t);
+      ctx.beginPath();
+      ctx.moveTo(r.x - 4, Math.round(y) + 0.5);
+      ctx.lineTo(r.x, Math.round(y) + 0.5);
+      ctx.stroke();
+      ctx.fillText(String(t), r.x - 6, y);
+    }
+  }
+
+  drawPoints(pts, r) {
+    const { ctx } = this;
+    const n = Math.floor(pts.length / 4);
+    const size = Math.max(3, Math.min(6, r.w / 90));
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(r.x, r.y, r.w, r.h);
+    ctx.clip();
+    // Train points first, test points on top.
+    for (const pass of [0, 1]) {
+      for (let i = 0; i < n; i++) {
+        const isTest = pts[i * 4 + 3] > 0.5 ? 1 : 0;
+        if (isTest !== pass) continue;
+        const [x, y] = this.toCanvas(pts[i * 4], pts[i * 4 + 1]);
+        drawMarker(ctx, x, y, size, pts[i * 4 + 2] > 0 ? 1 : -1, isTest === 1);
+      }
+    }
+    ctx.restore();
+  }
+
+  drawCursor([cx, cy]) {
+    const { ctx } = this;
+    const [x, y] = this.toCanvas(cx, cy);
+    ctx.save();
+    ctx.strokeStyle = '#000';
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.moveTo(x - 10, y);
+    ctx.lineTo(x - 3, y);
+    ctx.moveTo(x + 3, y);
+    ctx.lineTo(x + 10, y);
+    ctx.moveTo(x, y - 10);
+    ctx.lineTo(x, y - 3);
+    ctx.moveTo(x, y + 3);
+    ctx.lineTo(x, y + 10);
+    ctx.stroke();
+    ctx.restore();
+  }
+}
+
+/**
+ * One point marker: class +1 a blue circle, class -1 an orange square; train points filled
+ * with a dark outline, test points hollow (white fill, thick coloured ring).
+ */
+export function drawMarker(ctx, x, y, size, label, isTest) {
+  const colour = label > 0 ? BLUE_POINT : ORANGE_POINT;
+  ctx.beginPath();
+  if (label > 0) {
+    ctx.arc(x, y, size, 0, Math.PI * 2);
+  } else {
+    const s = size * 0.9;
+    ctx.rect(x - s, y - s, 2 * s, 2 * s);
+  }
+  if (isTest) {
+    ctx.fillStyle = '#fff';
+    ctx.fill();
+    ctx.lineWidth = Math.max(1.5, size * 0.45);
+    ctx.strokeStyle = colour;
+    ctx.stroke();
+  } else {
+    ctx.fillStyle = colour;
+    ctx.fill();
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = INK;
+    ctx.stroke();
+  }
+}
+
+/** A dataset thumbnail: the points only, on a plain background. */
+export function drawThumbnail(canvas, pts, view) {
+  const { w, h, dpr } = fitCanvas(canvas);
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.fillStyle = '#f6f6f6';
+  ctx.fillRect(0, 0, w, h);
+  const n = Math.floor(pts.length / 4);
+  for (let i = 0; i < n; i++) {
+    const x = ((pts[i * 4] - view.xmin) / (view.xmax - view.xmin)) * w;
+    const y = ((view.ymax - pts[i * 4 + 1]) / (view.ymax - view.ymin)) * h;
+    ctx.fillStyle = pts[i * 4 + 2] > 0 ? BLUE_POINT : ORANGE_POINT;
+    ctx.beginPath();
+    if (pts[i * 4 + 2] > 0) ctx.arc(x, y, 1.6, 0, Math.PI * 2);
+    else ctx.rect(x - 1.5, y - 1.5, 3, 3);
+    ctx.fill();
+  }
+}
