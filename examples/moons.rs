@@ -35,7 +35,9 @@ fn run() -> Result<(), String> {
             "--golden" => golden = Some(args.next().ok_or("--golden needs a file path")?),
             "--steps" => {
                 let v = args.next().ok_or("--steps needs a number")?;
-                steps = v.parse().map_err(|_| format!("--steps: not a number: {v}"))?;
+                steps = v
+                    .parse()
+                    .map_err(|_| format!("--steps: not a number: {v}"))?;
             }
             "--dynamic" => dynamic = true,
             "-h" | "--help" => {

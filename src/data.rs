@@ -169,7 +169,11 @@ fn xor(n: usize, noise: f64, rng: &mut Rng) -> Vec<Point> {
             y += if y > 0.0 { padding } else { -padding };
             let nx = rng.range(-5.0, 5.0) * noise;
             let ny = rng.range(-5.0, 5.0) * noise;
-            let label = if (x + nx) * (y + ny) >= 0.0 { 1.0 } else { -1.0 };
+            let label = if (x + nx) * (y + ny) >= 0.0 {
+                1.0
+            } else {
+                -1.0
+            };
             Point::new(x, y, label)
         })
         .collect()
@@ -228,11 +232,11 @@ fn circle_square(n: usize, noise: f64, rng: &mut Rng) -> Vec<Point> {
 /// stays in training). Generators list points class by class, so the choice must be random.
 pub fn split(points: &mut [Point], test_fraction: f64, seed: u64) {
     let n = points.len();
-    let n_test = ((n as f64 * test_fraction.clamp(0.0, 1.0)).round() as usize)
-        .min(n.saturating_sub(1));
+    let n_test =
+        ((n as f64 * test_fraction.clamp(0.0, 1.0)).round() as usize).min(n.saturating_sub(1));
     let mut order: Vec<usize> = (0..n).collect();
     // A different stream from the generator's, so the split does not mirror the noise.
-    Rng::new(seed ^ 0x5EED_5E7).shuffle(&mut order);
+    Rng::new(seed ^ 0x05EE_D5E7).shuffle(&mut order);
     for p in points.iter_mut() {
         p.test = false;
     }

@@ -254,7 +254,8 @@ impl Graph {
         for i in 0..nodes.len() {
             let n = nodes[i];
             if n.op != Op::Leaf {
-                nodes[i].data = n.op.eval(nodes[n.a as usize].data, nodes[n.b as usize].data);
+                nodes[i].data =
+                    n.op.eval(nodes[n.a as usize].data, nodes[n.b as usize].data);
             }
         }
     }

@@ -9,6 +9,7 @@
 //! - [`data`]: seeded 2-D datasets (moons, circles, xor, spiral, gaussians, circle-in-a-square).
 //! - [`tape`]: a recorded graph replayed over a batch: the fast training path.
 //! - [`train`]: `Trainer`, one step = forward, loss, backward, update.
+//! - [`playground`]: the page's state (config with limits, points, boundary grid, JSON).
 //! - [`golden`]: micrograd's demo workload, loaded from its JSON file.
 //! - `web` (wasm32 only): the `#[wasm_bindgen]` `Playground` the page drives.
 
@@ -18,6 +19,7 @@ pub mod golden;
 pub mod loss;
 pub mod nn;
 pub mod optim;
+pub mod playground;
 pub mod rng;
 pub mod tape;
 pub mod train;

@@ -8,7 +8,7 @@
 //! Every layer returns a list, even a layer of one neuron, so `Mlp(2, [16, 1, 1])` works (in
 //! micrograd a one-neuron layer returns a bare value and the next layer fails on it).
 
-use crate::engine::{Graph, Value};
+use crate::engine::{Graph, Op, Value};
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +29,17 @@ impl Activation {
             Activation::Tanh => v.tanh(),
             Activation::Sigmoid => v.sigmoid(),
             Activation::Linear => v,
+        }
+    }
+
+    /// The same function on a plain number (the op's own `eval`, so the results agree).
+    #[inline(always)]
+    pub fn eval(self, x: f64) -> f64 {
+        match self {
+            Activation::Relu => Op::Relu.eval(x, x),
+            Activation::Tanh => Op::Tanh.eval(x, x),
+            Activation::Sigmoid => Op::Sigmoid.eval(x, x),
+            Activation::Linear => x,
         }
     }
 }
@@ -100,7 +111,13 @@ impl Mlp {
 
     /// A model with seeded random weights, uniform in `(-a, a)` with `a = sqrt(3 / nin)` (LeCun's
     /// uniform: unit-variance inputs keep unit variance), and zero biases as in micrograd.
-    pub fn new(nin: usize, hidden: &[usize], nout: usize, activation: Activation, seed: u64) -> Mlp {
+    pub fn new(
+        nin: usize,
+        hidden: &[usize],
+        nout: usize,
+        activation: Activation,
+        seed: u64,
+    ) -> Mlp {
         let layers = Mlp::shape(nin, hidden, nout, activation);
         let mut rng = Rng::new(seed);
         let mut params = Vec::new();
@@ -226,7 +243,10 @@ impl Mlp {
             for _ in 0..l.nout {
                 let (w, b) = (&p[k..k + l.nin], p[k + l.nin]);
                 k += l.nin + 1;
-                let act = w.iter().zip(&input).fold(b, |acc, (&wi, &xi)| acc + wi * xi);
+                let act = w
+                    .iter()
+                    .zip(&input)
+                    .fold(b, |acc, (&wi, &xi)| acc + wi * xi);
                 out.push(l.activation.apply(act));
             }
             input = out;
@@ -234,11 +254,49 @@ impl Mlp {
         input
     }
 
-    /// The model's first output for a 2-D point, in plain `f64` (no graph): for drawing.
+    /// The first output for many 2-D points at once (`xs[i]`, `ys[i]`) into `out`: a
+    /// forward-only pass, layer by layer over blocks of points, for the boundary grid and the
+    /// terminal plot. It adds in the graph's order (`b + w0*x0 + w1*x1 + ...`), so each score
+    /// equals the one [`Mlp::forward`] computes, bit for bit. `scratch` is reused between calls.
+    pub fn scores_2d(&self, xs: &[f64], ys: &[f64], out: &mut [f64], scratch: &mut Vec<f64>) {
+        const BLOCK: usize = 64;
+        assert_eq!(self.nin(), 2, "scores_2d takes 2-D points");
+        let width = self.sizes().into_iter().max().unwrap_or(1);
+        scratch.resize(2 * width * BLOCK, 0.0);
+        let (mut cur, mut next) = scratch.split_at_mut(width * BLOCK);
+        let n = xs.len().min(ys.len()).min(out.len());
+        let mut start = 0;
+        while start < n {
+            let m = BLOCK.min(n - start);
+            cur[..m].copy_from_slice(&xs[start..start + m]);
+            cur[BLOCK..BLOCK + m].copy_from_slice(&ys[start..start + m]);
+            let mut k = 0;
+            for l in &self.layers {
+                for j in 0..l.nout {
+                    let (w, b) = (&self.params[k..k + l.nin], self.params[k + l.nin]);
+                    k += l.nin + 1;
+                    let row = &mut next[j * BLOCK..j * BLOCK + m];
+                    row.fill(b);
+                    for (i, &wi) in w.iter().enumerate() {
+                        for (r, &x) in row.iter_mut().zip(&cur[i * BLOCK..i * BLOCK + m]) {
+                            *r += wi * x;
+                        }
+                    }
+                    for r in row.iter_mut() {
+                        *r = l.activation.eval(*r);
+                    }
+                }
+                std::mem::swap(&mut cur, &mut next);
+            }
+            out[start..start + m].copy_from_slice(&cur[..m]);
+            start += m;
+        }
+    }
+
+    /// The first output for one 2-D point.
     pub fn score(&self, x: f64, y: f64) -> f64 {
-        let g = Graph::with_capacity(4 * self.params.len());
-        let p = self.leaves(&g);
-        let xs = [g.value(x), g.value(y)];
-        self.forward(&p, &xs)[0].data()
+        let mut out = [0.0];
+        self.scores_2d(&[x], &[y], &mut out, &mut Vec::new());
+        out[0]
     }
 }

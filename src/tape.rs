@@ -196,7 +196,11 @@ impl Tape {
 
     /// The number of samples the next replay runs over (at most the capacity).
     pub fn set_len(&mut self, n: usize) {
-        assert!(n <= self.cap, "batch of {n} exceeds the tape's capacity {}", self.cap);
+        assert!(
+            n <= self.cap,
+            "batch of {n} exceeds the tape's capacity {}",
+            self.cap
+        );
         self.len = n;
     }
 
@@ -286,7 +290,6 @@ impl Tape {
         }
     }
 }
-
 
 #[inline(always)]
 fn forward_kernel<const K: u8>(p: f64, kind: Kind, out: &mut [f64], a: &[f64], b: &[f64]) {

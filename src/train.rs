@@ -122,7 +122,7 @@ impl Trainer {
             previous: vec![0.0; n],
             order: Vec::new(),
             cursor: 0,
-            rng: Rng::new(seed ^ 0xBA7C_4E5),
+            rng: Rng::new(seed ^ 0x0BA7_C4E5),
         }
     }
 
@@ -231,7 +231,10 @@ impl Trainer {
             self.fill_chunk(chunk.len(), chunk.iter());
             self.tape.forward();
             reg = self.tape.values(self.ids.reg)[0];
-            let (l, s) = (self.tape.values(self.ids.loss), self.tape.values(self.ids.score));
+            let (l, s) = (
+                self.tape.values(self.ids.loss),
+                self.tape.values(self.ids.score),
+            );
             for (k, p) in chunk.iter().enumerate() {
                 sum += l[k];
                 correct += loss::correct(s[k], p.label) as usize;
@@ -263,7 +266,8 @@ impl Trainer {
         for (k, &p) in self.model.params.iter().enumerate() {
             self.tape.set_uniform(k, p);
         }
-        self.tape.set_uniform(self.model.params.len(), self.config.l2);
+        self.tape
+            .set_uniform(self.model.params.len(), self.config.l2);
     }
 
     fn fill_chunk<'a>(&mut self, len: usize, pts: impl Iterator<Item = &'a Point> + Clone) {
@@ -293,7 +297,10 @@ impl Trainer {
             let idx = batch.indices(&order).skip(start).take(len);
             self.fill_chunk(len, idx.clone().map(|i| &train[i]));
             self.tape.forward();
-            let (l, s) = (self.tape.values(self.ids.loss), self.tape.values(self.ids.score));
+            let (l, s) = (
+                self.tape.values(self.ids.loss),
+                self.tape.values(self.ids.score),
+            );
             for (k, i) in idx.enumerate() {
                 sum += l[k];
                 correct += loss::correct(s[k], train[i].label) as usize;

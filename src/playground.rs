@@ -1,0 +1,532 @@
+//! The playground's state, in pure Rust: configuration (with its limits), points, the trainer,
+//! the boundary grid, and the JSON forms of it all. The wasm layer (`web`) only converts
+//! to and from JavaScript and calls this; native tests and fuzzing drive it directly.
+
+use crate::data::{self, Dataset, Point, View};
+use crate::loss::Loss;
+use crate::nn::{Activation, Mlp};
+use crate::optim::OptimizerKind;
+use crate::train::{TrainConfig, Trainer};
+use serde::{Deserialize, Serialize};
+
+/// Limits enforced here (not only in the page), so no input can freeze the tab.
+pub const MAX_POINTS: usize = 5000;
+pub const MAX_LAYERS: usize = 6;
+pub const MAX_NEURONS: usize = 32;
+pub const MAX_STEPS_PER_CALL: usize = 1000;
+pub const MAX_RESOLUTION: usize = 400;
+pub const MAX_LEARNING_RATE: f64 = 10.0;
+pub const MIN_LEARNING_RATE: f64 = 1e-6;
+pub const MAX_L2: f64 = 1.0;
+pub const MAX_NOISE: f64 = 0.5;
+pub const MAX_TEST_FRACTION: f64 = 0.9;
+/// Seeds stay below 2^32 so JavaScript numbers carry them exactly.
+pub const MAX_SEED: u64 = u32::MAX as u64;
+/// A state or model file larger than this is refused before parsing.
+pub const MAX_JSON_BYTES: usize = 4 << 20;
+
+/// Everything that defines a run; it is what the URL holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub dataset: Dataset,
+    pub n_points: usize,
+    pub noise: f64,
+    pub seed: u64,
+    pub test_fraction: f64,
+    pub hidden: Vec<usize>,
+    pub activation: Activation,
+    pub loss: Loss,
+    pub learning_rate: f64,
+    pub l2: f64,
+    pub optimizer: OptimizerKind,
+    pub momentum: f64,
+    pub batch_size: usize,
+    pub lr_decay: bool,
+    /// Hand-placed points `[x, y, label]` (used when `dataset` is `custom`).
+    pub points: Vec<[f64; 3]>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            dataset: Dataset::Moons,
+            n_points: 100,
+            noise: 0.1,
+            seed: 1337,
+            test_fraction: 0.2,
+            hidden: vec![16, 16],
+            activation: Activation::Relu,
+            loss: Loss::Hinge,
+            learning_rate: 0.1,
+            l2: 1e-4,
+            optimizer: OptimizerKind::Sgd,
+            momentum: 0.9,
+            batch_size: 0,
+            lr_decay: false,
+            points: Vec::new(),
+        }
+    }
+}
+
+/// Clamps `v` into `lo..=hi`; a non-finite value becomes `fallback`. Says what it did.
+fn clamp_f(name: &str, v: &mut f64, lo: f64, hi: f64, fallback: f64, notes: &mut Vec<String>) {
+    if !v.is_finite() {
+        notes.push(format!("{name}: {v} is not a number; using {fallback}"));
+        *v = fallback;
+    } else if *v < lo || *v > hi {
+        let c = v.clamp(lo, hi);
+        notes.push(format!(
+            "{name}: {v} is out of range {lo}..{hi}; clamped to {c}"
+        ));
+        *v = c;
+    }
+}
+
+fn clamp_u(name: &str, v: &mut usize, lo: usize, hi: usize, notes: &mut Vec<String>) {
+    if *v < lo || *v > hi {
+        let c = (*v).clamp(lo, hi);
+        notes.push(format!(
+            "{name}: {v} is out of range {lo}..{hi}; clamped to {c}"
+        ));
+        *v = c;
+    }
+}
+
+impl Config {
+    /// Brings every field within its limits, adding a message per change to `notes`.
+    pub fn sanitize(&mut self, notes: &mut Vec<String>) {
+        clamp_u("n_points", &mut self.n_points, 2, MAX_POINTS, notes);
+        clamp_f("noise", &mut self.noise, 0.0, MAX_NOISE, 0.1, notes);
+        if self.seed > MAX_SEED {
+            notes.push(format!("seed: {} is above {MAX_SEED}; reduced", self.seed));
+            self.seed %= MAX_SEED + 1;
+        }
+        clamp_f(
+            "test_fraction",
+            &mut self.test_fraction,
+            0.0,
+            MAX_TEST_FRACTION,
+            0.2,
+            notes,
+        );
+        if self.hidden.len() > MAX_LAYERS {
+            notes.push(format!(
+                "hidden: {} layers is more than {MAX_LAYERS}; kept the first {MAX_LAYERS}",
+                self.hidden.len()
+            ));
+            self.hidden.truncate(MAX_LAYERS);
+        }
+        for (i, h) in self.hidden.iter_mut().enumerate() {
+            clamp_u(&format!("hidden[{i}]"), h, 1, MAX_NEURONS, notes);
+        }
+        clamp_f(
+            "learning_rate",
+            &mut self.learning_rate,
+            MIN_LEARNING_RATE,
+            MAX_LEARNING_RATE,
+            0.1,
+            notes,
+        );
+        clamp_f("l2", &mut self.l2, 0.0, MAX_L2, 0.0, notes);
+        clamp_f("momentum", &mut self.momentum, 0.0, 0.999, 0.9, notes);
+        clamp_u("batch_size", &mut self.batch_size, 0, MAX_POINTS, notes);
+        if self.points.len() > MAX_POINTS {
+            notes.push(format!(
+                "points: {} is more than {MAX_POINTS}; kept the first {MAX_POINTS}",
+                self.points.len()
+            ));
+            self.points.truncate(MAX_POINTS);
+        }
+        let before = self.points.len();
+        self.points
+            .retain(|p| p.iter().all(|v| v.is_finite()) && (p[2] == 1.0 || p[2] == -1.0));
+        if self.points.len() < before {
+            notes.push(format!(
+                "points: dropped {} with a non-finite coordinate or a label other than -1/1",
+                before - self.points.len()
+            ));
+        }
+    }
+
+    fn train_config(&self) -> TrainConfig {
+        TrainConfig {
+            loss: self.loss,
+            l2: self.l2,
+            learning_rate: self.learning_rate,
+            lr_decay: self.lr_decay,
+            // On the page the decay runs over 2000 steps (micrograd's 100 is over in a blink).
+            decay_steps: 2000,
+            optimizer: self.optimizer,
+            momentum: self.momentum,
+            batch_size: self.batch_size,
+        }
+    }
+
+    fn model(&self) -> Mlp {
+        Mlp::new(2, &self.hidden, 1, self.activation, self.seed)
+    }
+}
+
+/// What the page shows after a step. Non-finite numbers become `None` (JSON null), never NaN.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Stats {
+    pub step: u64,
+    pub epoch: f64,
+    pub train_loss: Option<f64>,
+    pub train_accuracy: Option<f64>,
+    pub test_loss: Option<f64>,
+    pub test_accuracy: Option<f64>,
+    pub learning_rate: f64,
+    pub n_train: usize,
+    pub n_test: usize,
+    /// Filled in by the caller that can tell time (the wasm layer).
+    pub steps_per_second: Option<f64>,
+    pub diverged: bool,
+    pub message: Option<String>,
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+/// The saved form of a run: its config, the model's parameters and how far it trained.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedState {
+    pub format: String,
+    pub config: Config,
+    pub model: Mlp,
+    #[serde(default)]
+    pub step: u64,
+    #[serde(default)]
+    pub samples_seen: u64,
+}
+
+/// The `format` tag of saved files.
+pub const FORMAT: &str = "micrograd-playground/1";
+
+/// A running playground.
+#[derive(Clone, Debug)]
+pub struct Playground {
+    config: Config,
+    points: Vec<Point>,
+    train: Vec<Point>,
+    test: Vec<Point>,
+    trainer: Trainer,
+    boundary: Vec<f32>,
+    grid_x: Vec<f64>,
+    grid_y: Vec<f64>,
+    scores: Vec<f64>,
+    scratch: Vec<f64>,
+    notices: Vec<String>,
+    diverged_at: Option<u64>,
+}
+
+impl Playground {
+    /// A playground for `config`, clamped to the limits (each clamp is a notice).
+    pub fn new(mut config: Config) -> Playground {
+        let mut notices = Vec::new();
+        config.sanitize(&mut notices);
+        let trainer = Trainer::new(config.model(), config.train_config(), config.seed);
+        let mut pg = Playground {
+            config,
+            points: Vec::new(),
+            train: Vec::new(),
+            test: Vec::new(),
+            trainer,
+            boundary: Vec::new(),
+            grid_x: Vec::new(),
+            grid_y: Vec::new(),
+            scores: Vec::new(),
+            scratch: Vec::new(),
+            notices,
+            diverged_at: None,
+        };
+        pg.regenerate();
+        pg
+    }
+
+    /// Parses a config from JSON (the URL's form); errors name the field.
+    pub fn config_from_json(json: &str) -> Result<Config, String> {
+        if json.len() > MAX_JSON_BYTES {
+            return Err(format!(
+                "the settings are {} bytes; the limit is {MAX_JSON_BYTES}",
+                json.len()
+            ));
+        }
+        serde_json::from_str(json).map_err(|e| format!("settings: {e}"))
+    }
+
+    /// Rebuilds the points from the config (dataset, size, noise, seed, split, custom points).
+    fn regenerate(&mut self) {
+        let c = &self.config;
+        self.points = if c.dataset == Dataset::Custom {
+            c.points
+                .iter()
+                .map(|p| Point::new(p[0], p[1], p[2]))
+                .collect()
+        } else {
+            c.dataset.generate(c.n_points, c.noise, c.seed)
+        };
+        if c.dataset != Dataset::Custom {
+            data::split(&mut self.points, c.test_fraction, c.seed);
+        }
+        self.resplit();
+    }
+
+    fn resplit(&mut self) {
+        self.train = self.points.iter().copied().filter(|p| !p.test).collect();
+        self.test = self.points.iter().copied().filter(|p| p.test).collect();
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn points(&self) -> &[Point] {
+        &self.points
+    }
+
+    pub fn model(&self) -> &Mlp {
+        &self.trainer.model
+    }
+
+    pub fn trainer(&self) -> &Trainer {
+        &self.trainer
+    }
+
+    pub fn view(&self) -> View {
+        self.config.dataset.view()
+    }
+
+    /// Messages gathered since the last call (clamped values, refused points...).
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// Runs up to `n` training steps (at most [`MAX_STEPS_PER_CALL`]); stops at divergence,
+    /// which then holds until a setting changes or the run is reset.
+    pub fn step(&mut self, n: usize) -> Stats {
+        if n > MAX_STEPS_PER_CALL {
+            self.notices.push(format!(
+                "steps per frame: {n} is more than {MAX_STEPS_PER_CALL}; ran {MAX_STEPS_PER_CALL}"
+            ));
+        }
+        if self.diverged_at.is_none() {
+            for _ in 0..n.min(MAX_STEPS_PER_CALL) {
+                let s = self.trainer.step(&self.train);
+                if s.diverged {
+                    self.diverged_at = Some(s.step);
+                    break;
+                }
+            }
+        }
+        self.stats()
+    }
+
+    /// Loss and accuracy on the training and test points now, without training.
+    pub fn stats(&mut self) -> Stats {
+        let (train_loss, train_acc) = self.trainer.evaluate(&self.train);
+        let (test_loss, test_acc) = self.trainer.evaluate(&self.test);
+        let mut s = Stats {
+            step: self.trainer.step,
+            epoch: self.trainer.epoch(self.train.len()),
+            train_loss: finite(train_loss),
+            train_accuracy: finite(train_acc),
+            test_loss: finite(test_loss),
+            test_accuracy: finite(test_acc),
+            learning_rate: self.trainer.config.learning_rate_at(self.trainer.step),
+            n_train: self.train.len(),
+            n_test: self.test.len(),
+            steps_per_second: None,
+            diverged: false,
+            message: None,
+        };
+        if let Some(k) = self.diverged_at {
+            s.diverged = true;
+            s.message = Some(format!(
+                "diverged at step {k}: the loss or a gradient became infinite or NaN. \
+                 Learning rate too high? Lower it or press Reset; the weights were kept from step {k}."
+            ));
+        } else if self.train.is_empty() {
+            s.message = Some("no training points: click on the plot to add some".into());
+        }
+        s
+    }
+
+    /// The model's confidence in [-1, 1] on a `res` x `res` grid over the view: row-major,
+    /// row 0 at the top (`ymax`), column 0 at `xmin`, each cell sampled at its centre.
+    pub fn boundary(&mut self, res: usize) -> &[f32] {
+        let res = res.clamp(2, MAX_RESOLUTION);
+        let v = self.view();
+        let n = res * res;
+        self.grid_x.resize(n, 0.0);
+        self.grid_y.resize(n, 0.0);
+        self.scores.resize(n, 0.0);
+        self.boundary.resize(n, 0.0);
+        let (dx, dy) = (
+            (v.xmax - v.xmin) / res as f64,
+            (v.ymax - v.ymin) / res as f64,
+        );
+        for r in 0..res {
+            for c in 0..res {
+                self.grid_x[r * res + c] = v.xmin + (c as f64 + 0.5) * dx;
+                self.grid_y[r * res + c] = v.ymax - (r as f64 + 0.5) * dy;
+            }
+        }
+        let model = &self.trainer.model;
+        model.scores_2d(
+            &self.grid_x,
+            &self.grid_y,
+            &mut self.scores,
+            &mut self.scratch,
+        );
+        let loss = self.config.loss;
+        for (b, &s) in self.boundary.iter_mut().zip(&self.scores) {
+            // A non-finite score is drawn as "undecided" (0), never as NaN.
+            *b = if s.is_finite() {
+                loss.confidence(s) as f32
+            } else {
+                0.0
+            };
+        }
+        &self.boundary
+    }
+
+    fn resume(&mut self) {
+        self.diverged_at = None;
+    }
+
+    pub fn set_learning_rate(&mut self, mut lr: f64) {
+        clamp_f(
+            "learning_rate",
+            &mut lr,
+            MIN_LEARNING_RATE,
+            MAX_LEARNING_RATE,
+            0.1,
+            &mut self.notices,
+        );
+        self.config.learning_rate = lr;
+        self.trainer.config.learning_rate = lr;
+        self.resume();
+    }
+
+    pub fn set_l2(&mut self, mut l2: f64) {
+        clamp_f("l2", &mut l2, 0.0, MAX_L2, 0.0, &mut self.notices);
+        self.config.l2 = l2;
+        self.trainer.config.l2 = l2;
+        self.resume();
+    }
+
+    pub fn set_optimizer(&mut self, kind: OptimizerKind) {
+        self.config.optimizer = kind;
+        self.trainer.set_optimizer(kind);
+        self.resume();
+    }
+
+    pub fn set_momentum(&mut self, mut m: f64) {
+        clamp_f("momentum", &mut m, 0.0, 0.999, 0.9, &mut self.notices);
+        self.config.momentum = m;
+        self.trainer.set_momentum(m);
+    }
+
+    pub fn set_batch_size(&mut self, mut b: usize) {
+        clamp_u("batch_size", &mut b, 0, MAX_POINTS, &mut self.notices);
+        self.config.batch_size = b;
+        self.trainer.config.batch_size = b;
+    }
+
+    pub fn set_lr_decay(&mut self, on: bool) {
+        self.config.lr_decay = on;
+        self.trainer.config.lr_decay = on;
+    }
+
+    /// Adds a training point; the data set becomes `custom` (the URL then carries every point).
+    /// Refused, with a notice, past [`MAX_POINTS`] or outside the view.
+    pub fn add_point(&mut self, x: f64, y: f64, label: f64) -> bool {
+        if self.points.len() >= MAX_POINTS {
+            self.notices.push(format!(
+                "points: the limit is {MAX_POINTS}; this one was not added"
+            ));
+            return false;
+        }
+        if !x.is_finite() || !y.is_finite() || !self.view().contains(x, y) {
+            self.notices
+                .push(format!("point ({x}, {y}) is outside the plot; not added"));
+            return false;
+        }
+        let label = if label > 0.0 { 1.0 } else { -1.0 };
+        self.make_custom();
+        self.points.push(Point::new(x, y, label));
+        self.config.points.push([x, y, label]);
+        self.resplit();
+        true
+    }
+
+    /// Removes every point, leaving an empty `custom` set to draw on.
+    pub fn clear_points(&mut self) {
+        self.make_custom();
+        self.points.clear();
+        self.config.points.clear();
+        self.resplit();
+    }
+
+    /// Turns the current data set into hand-placed points (all used for training), keeping
+    /// the view. Test points of the generated set stay test points.
+    fn make_custom(&mut self) {
+        if self.config.dataset != Dataset::Custom {
+            // Keep what is on screen: the generated points become custom points.
+            self.config.points = self.points.iter().map(|p| [p.x, p.y, p.label]).collect();
+            for p in &mut self.points {
+                p.test = false;
+            }
+            self.config.dataset = Dataset::Custom;
+        }
+    }
+
+    /// The whole run as JSON: config, parameters, step count.
+    pub fn to_json(&self) -> String {
+        let s = SavedState {
+            format: FORMAT.into(),
+            config: self.config.clone(),
+            model: self.trainer.model.clone(),
+            step: self.trainer.step,
+            samples_seen: self.trainer.samples_seen,
+        };
+        serde_json::to_string(&s).expect("the state serializes")
+    }
+
+    /// A playground restored from [`Playground::to_json`]'s output. Malformed, oversized or
+    /// mismatched input is refused with the reason, naming the field.
+    pub fn from_json(json: &str) -> Result<Playground, String> {
+        if json.len() > MAX_JSON_BYTES {
+            return Err(format!(
+                "the file is {} bytes; the limit is {MAX_JSON_BYTES}",
+                json.len()
+            ));
+        }
+        let saved: SavedState =
+            serde_json::from_str(json).map_err(|e| format!("not a saved playground: {e}"))?;
+        if saved.format != FORMAT {
+            return Err(format!(
+                "format: expected \"{FORMAT}\", found \"{}\"",
+                saved.format
+            ));
+        }
+        saved.model.validate().map_err(|e| format!("model: {e}"))?;
+        let mut pg = Playground::new(saved.config);
+        let want = pg.trainer.model.layers.clone();
+        if saved.model.layers != want {
+            return Err(format!(
+                "model: its layers {:?} do not match the settings' network {:?}",
+                saved.model.sizes(),
+                pg.trainer.model.sizes()
+            ));
+        }
+        pg.trainer.model = saved.model;
+        pg.trainer.step = saved.step;
+        pg.trainer.samples_seen = saved.samples_seen;
+        Ok(pg)
+    }
+}

@@ -1,0 +1,220 @@
+//! The wasm boundary: `#[wasm_bindgen]` types that convert between JavaScript and Rust and call
+//! the core ([`crate::playground`]). No math happens here, and no DOM: the page's JavaScript
+//! draws and handles input.
+
+use crate::playground::{self, Config};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// Installs a panic hook that hands the message to the page (`globalThis.micrograd_panic`,
+/// which shows a banner) and to the console, so a bug is never a silent dead page.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info.to_string();
+        let global = js_sys::global();
+        if let Ok(f) = js_sys::Reflect::get(&global, &JsValue::from_str("micrograd_panic")) {
+            if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+                let _ = f.call1(&JsValue::NULL, &JsValue::from_str(&msg));
+            }
+        }
+        web_sys_console_error(&msg);
+    }));
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn web_sys_console_error(s: &str);
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+}
+
+/// Panics on purpose, so tests can check that the panic hook shows the message.
+#[wasm_bindgen]
+pub fn debug_panic(message: &str) {
+    panic!("{message}");
+}
+
+fn to_js<T: Serialize>(v: &T) -> JsValue {
+    // `serialize_maps_as_objects` so the page gets plain objects; None becomes null.
+    let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    v.serialize(&ser).unwrap_or(JsValue::NULL)
+}
+
+fn err(msg: impl Into<String>) -> JsError {
+    JsError::new(&msg.into())
+}
+
+/// The live playground the page drives.
+#[wasm_bindgen]
+pub struct Playground {
+    inner: playground::Playground,
+    steps_per_second: Option<f64>,
+}
+
+#[wasm_bindgen]
+impl Playground {
+    /// Builds from a config object (missing fields take defaults; unknown or mistyped fields are
+    /// refused with an error naming them; out-of-range values are clamped with a notice).
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<Playground, JsError> {
+        let config: Config = if config.is_undefined() || config.is_null() {
+            Config::default()
+        } else {
+            serde_wasm_bindgen::from_value(config).map_err(|e| err(format!("settings: {e}")))?
+        };
+        Ok(Playground {
+            inner: playground::Playground::new(config),
+            steps_per_second: None,
+        })
+    }
+
+    /// Builds from the config as JSON text (the URL's form).
+    pub fn from_config_json(json: &str) -> Result<Playground, JsError> {
+        let config = playground::Playground::config_from_json(json).map_err(err)?;
+        Ok(Playground {
+            inner: playground::Playground::new(config),
+            steps_per_second: None,
+        })
+    }
+
+    /// The full current config (with live changes and hand-placed points).
+    pub fn config(&self) -> JsValue {
+        to_js(self.inner.config())
+    }
+
+    /// The config as JSON text.
+    pub fn config_json(&self) -> String {
+        serde_json::to_string(self.inner.config()).unwrap_or_default()
+    }
+
+    /// Runs `n` training steps and returns the stats afterwards.
+    pub fn step(&mut self, n: usize) -> JsValue {
+        let t0 = performance_now();
+        let before = self.inner.trainer().step;
+        let mut s = self.inner.step(n);
+        let dt = (performance_now() - t0) / 1000.0;
+        let done = s.step - before;
+        if done > 0 && dt > 0.0 {
+            let now = done as f64 / dt;
+            // Smoothed so the readout is steady enough to read.
+            self.steps_per_second = Some(match self.steps_per_second {
+                Some(prev) => 0.9 * prev + 0.1 * now,
+                None => now,
+            });
+        }
+        s.steps_per_second = self.steps_per_second;
+        to_js(&s)
+    }
+
+    pub fn stats(&mut self) -> JsValue {
+        let mut s = self.inner.stats();
+        s.steps_per_second = self.steps_per_second;
+        to_js(&s)
+    }
+
+    pub fn view(&self) -> JsValue {
+        to_js(&self.inner.view())
+    }
+
+    /// Fills the boundary grid and returns a pointer to its `resolution * resolution` f32s in
+    /// wasm memory (no copy): build a `Float32Array` over `memory.buffer` right away.
+    pub fn boundary(&mut self, resolution: usize) -> *const f32 {
+        self.inner.boundary(resolution).as_ptr()
+    }
+
+    /// The points as `[x, y, label, is_test]` per point (a copy; points are few).
+    pub fn points(&self) -> Vec<f32> {
+        self.inner
+            .points()
+            .iter()
+            .flat_map(|p| [p.x as f32, p.y as f32, p.label as f32, p.test as u8 as f32])
+            .collect()
+    }
+
+    pub fn set_learning_rate(&mut self, x: f64) {
+        self.inner.set_learning_rate(x);
+    }
+
+    pub fn set_l2(&mut self, x: f64) {
+        self.inner.set_l2(x);
+    }
+
+    pub fn set_optimizer(&mut self, name: &str) -> Result<(), JsError> {
+        let kind =
+            serde_json::from_value(serde_json::Value::String(name.into())).map_err(|_| {
+                err(format!(
+                    "optimizer: unknown \"{name}\" (sgd, momentum, adam)"
+                ))
+            })?;
+        self.inner.set_optimizer(kind);
+        Ok(())
+    }
+
+    pub fn set_momentum(&mut self, x: f64) {
+        self.inner.set_momentum(x);
+    }
+
+    pub fn set_batch_size(&mut self, n: usize) {
+        self.inner.set_batch_size(n);
+    }
+
+    pub fn set_lr_decay(&mut self, on: bool) {
+        self.inner.set_lr_decay(on);
+    }
+
+    pub fn add_point(&mut self, x: f64, y: f64, label: f64) -> bool {
+        self.inner.add_point(x, y, label)
+    }
+
+    pub fn clear_points(&mut self) {
+        self.inner.clear_points();
+    }
+
+    /// Messages since the last call (clamped values, refused points...), as strings.
+    pub fn notices(&mut self) -> Vec<String> {
+        self.inner.take_notices()
+    }
+
+    /// The whole run (settings, weights, step) as JSON text.
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// Restores a run saved by `to_json`; throws with the reason if the text is not one.
+    pub fn from_json(json: &str) -> Result<Playground, JsError> {
+        Ok(Playground {
+            inner: playground::Playground::from_json(json).map_err(err)?,
+            steps_per_second: None,
+        })
+    }
+
+    /// Layer sizes, weights (per layer, row-major `nout x nin`) and biases, for the network
+    /// diagram.
+    pub fn network(&self) -> JsValue {
+        #[derive(Serialize)]
+        struct Net {
+            sizes: Vec<usize>,
+            weights: Vec<Vec<f64>>,
+            biases: Vec<Vec<f64>>,
+        }
+        let m = self.inner.model();
+        let mut net = Net {
+            sizes: m.sizes(),
+            weights: Vec::new(),
+            biases: Vec::new(),
+        };
+        for (l, layer) in m.layers.iter().enumerate() {
+            let (mut w, mut b) = (Vec::new(), Vec::new());
+            for i in 0..layer.nout {
+                let n = m.neuron(l, i);
+                w.extend_from_slice(n.w);
+                b.push(n.b);
+            }
+            net.weights.push(w);
+            net.biases.push(b);
+        }
+        to_js(&net)
+    }
+}
