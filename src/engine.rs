@@ -242,6 +242,13 @@ impl Graph {
             .map(|(_, l)| l.clone())
     }
 
+    /// Names node `id` (drawn by the graph view and in DOT).
+    pub fn set_label(&self, id: usize, label: &str) {
+        self.labels
+            .borrow_mut()
+            .push((id as u32, label.to_string()));
+    }
+
     /// Sets a leaf's value (e.g. an input edited in the graph view); call [`Graph::forward`]
     /// to recompute what depends on it.
     pub fn set_data(&self, id: usize, x: f64) {
@@ -348,10 +355,7 @@ impl<'g> Value<'g> {
 
     /// Names the node (drawn by the graph view and in DOT) and returns it.
     pub fn with_label(self, label: &str) -> Self {
-        self.graph
-            .labels
-            .borrow_mut()
-            .push((self.id, label.to_string()));
+        self.graph.set_label(self.id as usize, label);
         self
     }
 

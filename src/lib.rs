@@ -10,12 +10,14 @@
 //! - [`tape`]: a recorded graph replayed over a batch: the fast training path.
 //! - [`train`]: `Trainer`, one step = forward, loss, backward, update.
 //! - [`playground`]: the page's state (config with limits, points, boundary grid, JSON).
+//! - [`graphview`]: the graph as DOT and as a laid-out, steppable view (examples, live neuron).
 //! - [`golden`]: micrograd's demo workload, loaded from its JSON file.
 //! - `web` (wasm32 only): the `#[wasm_bindgen]` `Playground` the page drives.
 
 pub mod data;
 pub mod engine;
 pub mod golden;
+pub mod graphview;
 pub mod loss;
 pub mod nn;
 pub mod optim;

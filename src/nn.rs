@@ -236,18 +236,32 @@ impl Mlp {
     /// [`Mlp::leaves`]). Each neuron is `act(b + w0*x0 + w1*x1 + ...)`, summed in micrograd's
     /// order so the numbers match it bit for bit.
     pub fn forward<'g>(&self, p: &[Value<'g>], x: &[Value<'g>]) -> Vec<Value<'g>> {
+        self.forward_traced(p, x, |_, _, _| {})
+    }
+
+    /// [`Mlp::forward`], telling `on_neuron(layer, index, nodes)` which graph nodes each neuron
+    /// made (a contiguous range of ids, ending with its output): the graph view uses it.
+    pub fn forward_traced<'g>(
+        &self,
+        p: &[Value<'g>],
+        x: &[Value<'g>],
+        mut on_neuron: impl FnMut(usize, usize, std::ops::Range<usize>),
+    ) -> Vec<Value<'g>> {
         let mut input = x.to_vec();
         let mut k = 0;
-        for l in &self.layers {
+        for (li, l) in self.layers.iter().enumerate() {
             let mut out = Vec::with_capacity(l.nout);
-            for _ in 0..l.nout {
+            for i in 0..l.nout {
                 let (w, b) = (&p[k..k + l.nin], p[k + l.nin]);
                 k += l.nin + 1;
+                let start = b.graph().len();
                 let act = w
                     .iter()
                     .zip(&input)
                     .fold(b, |acc, (&wi, &xi)| acc + wi * xi);
-                out.push(l.activation.apply(act));
+                let o = l.activation.apply(act);
+                on_neuron(li, i, start..o.id() + 1);
+                out.push(o);
             }
             input = out;
         }

@@ -3,10 +3,11 @@
 //! to and from JavaScript and calls this; native tests and fuzzing drive it directly.
 
 use crate::data::{self, Dataset, Point, View};
+use crate::graphview::{self, GraphView};
 use crate::loss::Loss;
 use crate::nn::{Activation, Mlp};
 use crate::optim::OptimizerKind;
-use crate::train::{TrainConfig, Trainer};
+use crate::train::{GradCheck, TrainConfig, Trainer};
 use serde::{Deserialize, Serialize};
 
 /// Limits enforced here (not only in the page), so no input can freeze the tab.
@@ -392,6 +393,25 @@ impl Playground {
             };
         }
         &self.boundary
+    }
+
+    /// The graph of neuron `index` of layer `layer` on point `point` (an index into
+    /// [`Playground::points`]), with the current weights and d(loss)/d(node) for that point.
+    pub fn neuron_view(&self, layer: usize, index: usize, point: usize) -> Option<GraphView> {
+        let p = self.points.get(point)?;
+        graphview::neuron_view(
+            &self.trainer.model,
+            self.config.loss,
+            layer,
+            index,
+            (p.x, p.y, p.label),
+        )
+    }
+
+    /// Autograd against finite differences on the training points (see
+    /// [`Trainer::gradient_check`]).
+    pub fn gradient_check(&mut self) -> GradCheck {
+        self.trainer.gradient_check(&self.train)
     }
 
     fn resume(&mut self) {

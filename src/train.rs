@@ -243,6 +243,46 @@ impl Trainer {
         (sum * (1.0 / n as f64) + reg, correct as f64 / n as f64)
     }
 
+    /// Compares every parameter's autograd gradient of the full-batch loss on `train` with a
+    /// central finite difference, and reports the largest relative error. Changes nothing.
+    pub fn gradient_check(&mut self, train: &[Point]) -> GradCheck {
+        let mut worst = GradCheck {
+            max_rel_error: 0.0,
+            worst_param: 0,
+            autograd: 0.0,
+            numeric: 0.0,
+            params: self.model.params.len(),
+        };
+        if train.is_empty() {
+            return worst;
+        }
+        let saved = self.grads.clone();
+        self.loss_and_grad(train, Batch::Full(train.len()));
+        for k in 0..self.model.params.len() {
+            let p = self.model.params[k];
+            let h = 1e-6 * p.abs().max(1.0);
+            self.model.params[k] = p + h;
+            let up = self.evaluate(train).0;
+            self.model.params[k] = p - h;
+            let down = self.evaluate(train).0;
+            self.model.params[k] = p;
+            let numeric = (up - down) / (2.0 * h);
+            let a = self.grads[k];
+            let rel = (a - numeric).abs() / a.abs().max(numeric.abs()).max(1e-7);
+            if rel > worst.max_rel_error || !rel.is_finite() {
+                worst = GradCheck {
+                    max_rel_error: rel,
+                    worst_param: k,
+                    autograd: a,
+                    numeric,
+                    params: worst.params,
+                };
+            }
+        }
+        self.grads = saved;
+        worst
+    }
+
     fn next_batch(&mut self, n: usize) -> Batch {
         let size = self.config.batch_size;
         if size == 0 || size >= n {
@@ -343,6 +383,16 @@ impl Trainer {
         }
         self.step += 1;
     }
+}
+
+/// The result of [`Trainer::gradient_check`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct GradCheck {
+    pub max_rel_error: f64,
+    pub worst_param: usize,
+    pub autograd: f64,
+    pub numeric: f64,
+    pub params: usize,
 }
 
 /// The samples of one step: all of them in order, or `len` from `start` of the shuffled order.

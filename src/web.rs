@@ -2,6 +2,7 @@
 //! the core ([`crate::playground`]). No math happens here, and no DOM: the page's JavaScript
 //! draws and handles input.
 
+use crate::graphview;
 use crate::playground::{self, Config};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -44,6 +45,35 @@ fn to_js<T: Serialize>(v: &T) -> JsValue {
 
 fn err(msg: impl Into<String>) -> JsError {
     JsError::new(&msg.into())
+}
+
+/// The guided examples: `[{ name, inputs: [[label, default], ...] }, ...]`.
+#[wasm_bindgen]
+pub fn graph_examples() -> JsValue {
+    #[derive(Serialize)]
+    struct Example {
+        name: &'static str,
+        inputs: Vec<(&'static str, f64)>,
+    }
+    let list: Vec<Example> = graphview::EXAMPLES
+        .iter()
+        .map(|&name| Example {
+            name,
+            inputs: graphview::example_inputs(name).unwrap_or_default(),
+        })
+        .collect();
+    to_js(&list)
+}
+
+/// A guided example built with `inputs` (defaults where missing), after `backward()`:
+/// `{ title, nodes: [{ id, kind: "value"|"op", label, op, data, grad, col, row, editable }],
+/// edges: [{ from, to }], forward: [{ node, op_node, inputs, data }], backward: [{ node,
+/// op_node, grad, edges: [{ operand, local, product, grad_after }] }], columns, rows, dot }`.
+#[wasm_bindgen]
+pub fn graph_example(name: &str, inputs: Vec<f64>) -> Result<JsValue, JsError> {
+    graphview::example_view(name, &inputs)
+        .map(|v| to_js(&v))
+        .ok_or_else(|| err(format!("no example named \"{name}\"")))
 }
 
 /// The live playground the page drives.
@@ -188,6 +218,21 @@ impl Playground {
             inner: playground::Playground::from_json(json).map_err(err)?,
             steps_per_second: None,
         })
+    }
+
+    /// The graph of one neuron of the live network on point `point` (see `graph_example` for
+    /// the shape of the result); null if there is no such neuron or point.
+    pub fn neuron_graph(&self, layer: usize, index: usize, point: usize) -> JsValue {
+        match self.inner.neuron_view(layer, index, point) {
+            Some(v) => to_js(&v),
+            None => JsValue::NULL,
+        }
+    }
+
+    /// Autograd gradients against central finite differences on the training points:
+    /// `{ max_rel_error, worst_param, autograd, numeric, params }`.
+    pub fn check_gradients(&mut self) -> JsValue {
+        to_js(&self.inner.gradient_check())
     }
 
     /// Layer sizes, weights (per layer, row-major `nout x nin`) and biases, for the network

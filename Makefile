@@ -1,0 +1,52 @@
+# The two commands of the README: `make serve` and `make test`. Both run `make setup` first,
+# which installs what is missing (and nothing when all is there).
+SHELL := /bin/bash
+# cargo-installed tools, then npm's binaryen (its wasm-opt; Debian's is too old), first on PATH.
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export WASM_BINDGEN_TEST_TIMEOUT ?= 300
+
+.PHONY: setup serve build test test-native test-wasm test-e2e lint bench bench-peers bench-wasm soak clean
+
+setup:
+	@bash scripts/setup.sh
+
+## Build the release page and serve it on http://127.0.0.1:8080 (rebuilds on change).
+serve: setup
+	trunk serve --release
+
+## The release page in dist/.
+build: setup
+	trunk build --release
+
+## Every suite: formatting and lints, native tests, wasm tests in headless Chromium, the
+## end-to-end browser tests against the release build.
+test: setup lint test-native test-wasm test-e2e
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+
+test-native:
+	cargo test
+
+test-wasm:
+	timeout 1200 wasm-pack test --headless --chrome --release -- --test web
+
+test-e2e: build
+	timeout 1200 node --test --test-concurrency=1 tests/e2e/
+
+## Criterion benchmarks (native), then the same workload timed in headless Chromium.
+bench: setup
+	cargo bench --bench engine
+	$(MAKE) bench-wasm
+
+bench-wasm: build
+	node tests/e2e/bench.mjs
+
+## micrograd itself (from PyPI, in a virtualenv) against this crate on the golden workload.
+bench-peers:
+	bash scripts/bench-peers.sh
+
+clean:
+	cargo clean
+	rm -rf dist node_modules

@@ -1,0 +1,167 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): the crate trained in wasm gives
+//! micrograd's (and so native's) numbers, and the `Playground` API the page uses behaves.
+//! Run with `wasm-pack test --headless --chrome -- --test web`.
+#![cfg(target_arch = "wasm32")]
+
+use micrograd_playground::engine::Graph;
+use micrograd_playground::golden::Golden;
+use micrograd_playground::playground;
+use micrograd_playground::web::Playground;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap()
+}
+
+fn num(v: &JsValue, key: &str) -> f64 {
+    get(v, key).as_f64().unwrap_or(f64::NAN)
+}
+
+fn config(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn golden_run_in_wasm_equals_micrograd_and_native() {
+    let golden = Golden::demo();
+    let points = golden.points();
+    let mut tape = golden.trainer().unwrap();
+    let mut dynamic = golden.trainer().unwrap();
+    let mut g = Graph::new();
+    for k in 0..100u64 {
+        let a = tape.step(&points);
+        let b = dynamic.step_dynamic(&points, &mut g);
+        assert!((a.loss - b.loss).abs() < 1e-12, "step {k}");
+        if let Some(e) = golden.expected.iter().find(|e| e.step == k) {
+            // The same values the native golden test checks: native and wasm agree.
+            assert!(
+                (a.loss - e.loss).abs() < 1e-9,
+                "step {k}: {} vs {}",
+                a.loss,
+                e.loss
+            );
+            assert_eq!(a.accuracy, e.accuracy);
+        }
+    }
+    let (loss, acc) = tape.evaluate(&points);
+    assert_eq!(acc, 1.0);
+    assert!(loss < 0.02);
+}
+
+#[wasm_bindgen_test]
+fn steps_lower_the_loss_on_moons() {
+    let mut pg = Playground::new(config(r#"{"dataset":"moons","n_points":100}"#)).unwrap();
+    let first = num(&pg.stats(), "train_loss");
+    let s = pg.step(300);
+    assert_eq!(num(&s, "step"), 300.0);
+    let last = num(&s, "train_loss");
+    assert!(last < first * 0.5, "{first} -> {last}");
+    assert!(num(&s, "train_accuracy") > 0.9);
+    assert!(num(&s, "test_accuracy").is_finite());
+    assert!(get(&s, "steps_per_second").as_f64().unwrap() > 0.0);
+}
+
+#[wasm_bindgen_test]
+fn setters_act_on_the_next_step_without_a_reset() {
+    let mut pg = Playground::new(JsValue::UNDEFINED).unwrap();
+    pg.step(20);
+    let before: playground::SavedState = serde_json::from_str(&pg.to_json()).unwrap();
+    pg.set_learning_rate(0.5);
+    pg.set_optimizer("adam").unwrap();
+    pg.set_batch_size(16);
+    pg.set_l2(0.0);
+    let c = pg.config();
+    assert_eq!(num(&c, "learning_rate"), 0.5);
+    assert_eq!(get(&c, "optimizer").as_string().unwrap(), "adam");
+    // Parameters were not reset by the setters...
+    let same: playground::SavedState = serde_json::from_str(&pg.to_json()).unwrap();
+    assert_eq!(before.model.params, same.model.params);
+    assert_eq!(same.step, 20);
+    // ...and the next step uses the new settings (one Adam step moves a weight by about lr).
+    let s = pg.step(1);
+    assert_eq!(num(&s, "step"), 21.0);
+    assert_eq!(num(&s, "learning_rate"), 0.5);
+    let after: playground::SavedState = serde_json::from_str(&pg.to_json()).unwrap();
+    let moved = before
+        .model
+        .params
+        .iter()
+        .zip(&after.model.params)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max);
+    assert!(moved > 0.3 && moved < 0.51, "largest move {moved}");
+    // Out-of-range values are clamped, and the page is told.
+    pg.set_learning_rate(1e9);
+    assert_eq!(
+        num(&pg.config(), "learning_rate"),
+        playground::MAX_LEARNING_RATE
+    );
+    assert!(pg.notices().iter().any(|n| n.contains("learning_rate")));
+    assert!(pg.set_optimizer("rmsprop").is_err());
+}
+
+#[wasm_bindgen_test]
+fn boundary_agrees_with_the_models_own_forward_pass() {
+    let mut pg = Playground::new(JsValue::UNDEFINED).unwrap();
+    pg.step(50);
+    let res = 37;
+    let ptr = pg.boundary(res);
+    // The pointer is into this very memory: read it as JS would, without a copy.
+    let grid: Vec<f32> = unsafe { std::slice::from_raw_parts(ptr, res * res) }.to_vec();
+    assert_eq!(grid.len(), res * res);
+    let core = playground::Playground::from_json(&pg.to_json()).unwrap();
+    let v = core.view();
+    let model = core.model();
+    let g = Graph::new();
+    let p = model.leaves(&g);
+    for &(r, c) in &[(0usize, 0usize), (5, 30), (18, 18), (36, 36), (36, 0)] {
+        let x = v.xmin + (c as f64 + 0.5) * (v.xmax - v.xmin) / res as f64;
+        let y = v.ymax - (r as f64 + 0.5) * (v.ymax - v.ymin) / res as f64;
+        // The engine's forward pass on a graph, the way training computes scores.
+        let score = model.forward(&p, &[g.value(x), g.value(y)])[0].data();
+        assert_eq!(grid[r * res + c], score.tanh() as f32, "cell ({r}, {c})");
+    }
+    assert!(grid
+        .iter()
+        .all(|v| v.is_finite() && (-1.0..=1.0).contains(v)));
+    assert!(grid.iter().any(|&v| v > 0.5) && grid.iter().any(|&v| v < -0.5));
+}
+
+#[wasm_bindgen_test]
+fn json_round_trip_gives_the_same_predictions() {
+    let mut pg = Playground::new(config(
+        r#"{"dataset":"xor","hidden":[8,8],"activation":"tanh"}"#,
+    ))
+    .unwrap();
+    pg.step(40);
+    let json = pg.to_json();
+    let mut back = Playground::from_json(&json).unwrap();
+    let (a, b) = (pg.boundary(50), back.boundary(50));
+    let a = unsafe { std::slice::from_raw_parts(a, 2500) }.to_vec();
+    let b = unsafe { std::slice::from_raw_parts(b, 2500) }.to_vec();
+    assert_eq!(a, b);
+    assert_eq!(back.to_json(), json);
+    assert!(Playground::from_json("{\"format\": 3}").is_err());
+    assert!(Playground::from_json(&json.replace("\"hidden\":[8,8]", "\"hidden\":[8,9]")).is_err());
+}
+
+#[wasm_bindgen_test]
+fn points_can_be_added_and_cleared() {
+    let mut pg = Playground::new(JsValue::UNDEFINED).unwrap();
+    let n = pg.points().len() / 4;
+    assert!(pg.add_point(0.5, 0.5, 1.0));
+    assert_eq!(pg.points().len() / 4, n + 1);
+    assert_eq!(get(&pg.config(), "dataset").as_string().unwrap(), "custom");
+    assert!(!pg.add_point(100.0, 0.0, 1.0));
+    pg.clear_points();
+    assert_eq!(pg.points().len(), 0);
+    let s = pg.step(5);
+    assert_eq!(num(&s, "step"), 0.0);
+    assert!(get(&s, "message")
+        .as_string()
+        .unwrap()
+        .contains("no training points"));
+}
