@@ -46,6 +46,9 @@ pub struct Config {
     pub lr_decay: bool,
     /// Hand-placed points `[x, y, label]` (used when `dataset` is `custom`).
     pub points: Vec<[f64; 3]>,
+    /// The plotted extent of a `custom` set (it keeps the frame of the set it came from);
+    /// generated sets use their own.
+    pub view: Option<View>,
 }
 
 impl Default for Config {
@@ -66,6 +69,7 @@ impl Default for Config {
             batch_size: 0,
             lr_decay: false,
             points: Vec::new(),
+            view: None,
         }
     }
 }
@@ -139,6 +143,17 @@ impl Config {
             ));
             self.points.truncate(MAX_POINTS);
         }
+        if let Some(v) = self.view {
+            let ok = [v.xmin, v.xmax, v.ymin, v.ymax]
+                .iter()
+                .all(|x| x.is_finite() && x.abs() <= 1e6)
+                && v.xmin < v.xmax
+                && v.ymin < v.ymax;
+            if !ok {
+                notes.push("view: not a finite, non-empty extent; using the default".into());
+                self.view = None;
+            }
+        }
         let before = self.points.len();
         self.points
             .retain(|p| p.iter().all(|v| v.is_finite()) && (p[2] == 1.0 || p[2] == -1.0));
@@ -204,6 +219,19 @@ pub struct SavedState {
     pub samples_seen: u64,
 }
 
+/// Parses JSON; an error names the path of the offending field (`config.seed: ...`).
+fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
+    let de = &mut serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." {
+            e.inner().to_string()
+        } else {
+            format!("{path}: {}", e.inner())
+        }
+    })
+}
+
 /// The `format` tag of saved files.
 pub const FORMAT: &str = "micrograd-playground/1";
 
@@ -256,7 +284,7 @@ impl Playground {
                 json.len()
             ));
         }
-        serde_json::from_str(json).map_err(|e| format!("settings: {e}"))
+        parse(json).map_err(|e| format!("settings: {e}"))
     }
 
     /// Rebuilds the points from the config (dataset, size, noise, seed, split, custom points).
@@ -298,7 +326,10 @@ impl Playground {
     }
 
     pub fn view(&self) -> View {
-        self.config.dataset.view()
+        match (self.config.dataset, self.config.view) {
+            (Dataset::Custom, Some(v)) => v,
+            (d, _) => d.view(),
+        }
     }
 
     /// Messages gathered since the last call (clamped values, refused points...).
@@ -493,7 +524,7 @@ impl Playground {
     }
 
     /// Turns the current data set into hand-placed points (all used for training), keeping
-    /// the view. Test points of the generated set stay test points.
+    /// the view, so a click on the moons adds a point to the moons' frame.
     fn make_custom(&mut self) {
         if self.config.dataset != Dataset::Custom {
             // Keep what is on screen: the generated points become custom points.
@@ -501,6 +532,7 @@ impl Playground {
             for p in &mut self.points {
                 p.test = false;
             }
+            self.config.view = Some(self.config.dataset.view());
             self.config.dataset = Dataset::Custom;
         }
     }
@@ -526,8 +558,7 @@ impl Playground {
                 json.len()
             ));
         }
-        let saved: SavedState =
-            serde_json::from_str(json).map_err(|e| format!("not a saved playground: {e}"))?;
+        let saved: SavedState = parse(json).map_err(|e| format!("not a saved playground: {e}"))?;
         if saved.format != FORMAT {
             return Err(format!(
                 "format: expected \"{FORMAT}\", found \"{}\"",

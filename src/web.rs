@@ -92,7 +92,12 @@ impl Playground {
         let config: Config = if config.is_undefined() || config.is_null() {
             Config::default()
         } else {
-            serde_wasm_bindgen::from_value(config).map_err(|e| err(format!("settings: {e}")))?
+            // Through JSON text, so that errors name the field (see `config_from_json`).
+            let json = js_sys::JSON::stringify(&config)
+                .ok()
+                .and_then(|s| JsValue::from(s).as_string())
+                .ok_or_else(|| err("settings: not a plain object"))?;
+            playground::Playground::config_from_json(&json).map_err(err)?
         };
         Ok(Playground {
             inner: playground::Playground::new(config),

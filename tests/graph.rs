@@ -129,8 +129,7 @@ fn neuron_example_grads_match_finite_differences() {
         v.backward
             .iter()
             .flat_map(|s| &s.edges)
-            .filter(|e| e.operand == node)
-            .last()
+            .rfind(|e| e.operand == node)
             .unwrap()
             .grad_after
     };
