@@ -269,11 +269,13 @@ impl Mlp {
     }
 
     /// The first output for many 2-D points at once (`xs[i]`, `ys[i]`) into `out`: a
-    /// forward-only pass, layer by layer over blocks of points, for the boundary grid and the
-    /// terminal plot. It adds in the graph's order (`b + w0*x0 + w1*x1 + ...`), so each score
-    /// equals the one [`Mlp::forward`] computes, bit for bit. `scratch` is reused between calls.
+    /// forward-only pass for the boundary grid and the terminal plot. Points go through the
+    /// layers in blocks, eight at a time per neuron in registers, adding in the graph's order
+    /// `b + w0*x0 + w1*x1 + ...`, so each score equals the one [`Mlp::forward`] computes, bit
+    /// for bit. `scratch` is reused between calls.
     pub fn scores_2d(&self, xs: &[f64], ys: &[f64], out: &mut [f64], scratch: &mut Vec<f64>) {
         const BLOCK: usize = 64;
+        const LANES: usize = 8;
         assert_eq!(self.nin(), 2, "scores_2d takes 2-D points");
         let width = self.sizes().into_iter().max().unwrap_or(1);
         scratch.resize(2 * width * BLOCK, 0.0);
@@ -282,6 +284,9 @@ impl Mlp {
         let mut start = 0;
         while start < n {
             let m = BLOCK.min(n - start);
+            // A short last block computes on zeros past `m`; those lanes are not read back.
+            cur[..BLOCK].fill(0.0);
+            cur[BLOCK..2 * BLOCK].fill(0.0);
             cur[..m].copy_from_slice(&xs[start..start + m]);
             cur[BLOCK..BLOCK + m].copy_from_slice(&ys[start..start + m]);
             let mut k = 0;
@@ -289,15 +294,22 @@ impl Mlp {
                 for j in 0..l.nout {
                     let (w, b) = (&self.params[k..k + l.nin], self.params[k + l.nin]);
                     k += l.nin + 1;
-                    let row = &mut next[j * BLOCK..j * BLOCK + m];
-                    row.fill(b);
-                    for (i, &wi) in w.iter().enumerate() {
-                        for (r, &x) in row.iter_mut().zip(&cur[i * BLOCK..i * BLOCK + m]) {
-                            *r += wi * x;
+                    for s0 in (0..m).step_by(LANES) {
+                        let mut acc = [b; LANES];
+                        for (i, &wi) in w.iter().enumerate() {
+                            let x: &[f64; LANES] = cur[i * BLOCK + s0..i * BLOCK + s0 + LANES]
+                                .try_into()
+                                .unwrap();
+                            for t in 0..LANES {
+                                acc[t] += wi * x[t];
+                            }
                         }
-                    }
-                    for r in row.iter_mut() {
-                        *r = l.activation.eval(*r);
+                        for (dst, a) in next[j * BLOCK + s0..j * BLOCK + s0 + LANES]
+                            .iter_mut()
+                            .zip(acc)
+                        {
+                            *dst = l.activation.eval(a);
+                        }
                     }
                 }
                 std::mem::swap(&mut cur, &mut next);

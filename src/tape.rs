@@ -8,6 +8,14 @@
 //! gradient is the sum over the batch. It is still reverse-mode autodiff of the recorded scalar
 //! graph, op by op, with the same local derivatives ([`Op::local_grads`]) as the dynamic graph;
 //! nothing is derived by hand. Once its buffers are sized, a replay allocates nothing.
+//!
+//! One fusion keeps the replay near the machine's speed: a chain of recorded nodes
+//! `((init + a0*b0) + a1*b1) + ...` (every neuron's weighted sum, the L2 sum of squares), whose
+//! products and partial sums are used nowhere else, runs as one instruction. Its forward pass
+//! adds in the recorded order, so it gives the same bits; its backward pass is the chain rule
+//! through those very `+` and `*` nodes (the gradient of each partial sum is the chain's, as
+//! `+` passes it on unchanged; each product then gives `b * g` to `a` and `a * g` to `b`),
+//! with the intermediate nodes simply not stored.
 
 use crate::engine::{Graph, Op, Value};
 
@@ -24,14 +32,50 @@ enum Kind {
     VS,
 }
 
+/// One replayed step. Operands are node ids.
 #[derive(Clone, Copy, Debug)]
-struct Instr {
-    op: Op,
-    kind: Kind,
-    out: usize,
-    a: usize,
-    b: usize,
+enum Instr {
+    /// A recorded op.
+    Op {
+        op: Op,
+        kind: Kind,
+        out: usize,
+        a: usize,
+        b: usize,
+    },
+    /// A fused chain `init + a0*b0 + a1*b1 + ...` (terms `terms` of `Tape::terms`).
+    Chain {
+        out: usize,
+        init: usize,
+        terms: (usize, usize),
+    },
 }
+
+/// A chain product `x * y` with its operands' offsets; `kind` says which are uniform.
+#[derive(Clone, Copy, Debug)]
+struct TermSlot {
+    x: usize,
+    y: usize,
+    kind: TermKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum TermKind {
+    /// x uniform, y a row.
+    SV,
+    VS,
+    VV,
+    SS,
+    /// `x * x` on a row, or on a uniform node.
+    SameV,
+    SameS,
+}
+
+/// A chain being collected while recording: its start, its last node, its products.
+type ChainDraft = (usize, usize, Vec<(usize, usize)>);
+
+/// Marks a node whose value is not stored (a fused product or partial sum).
+const NOWHERE: usize = usize::MAX;
 
 // Op codes for const generics: with the op a compile-time constant inside each kernel, the
 // `match` in `Op::eval`/`Op::local_grads` folds away and the loops vectorize.
@@ -92,9 +136,16 @@ macro_rules! dispatch {
 #[derive(Clone, Debug)]
 pub struct Tape {
     code: Vec<Instr>,
+    /// The products of the fused chains, as node-id pairs.
+    terms: Vec<(usize, usize)>,
+    /// The same products resolved by [`Tape::layout`] to buffer offsets and operand kinds,
+    /// so the hot loop looks nothing up.
+    slots: Vec<TermSlot>,
     /// Per node: uniform or a row.
     uniform: Vec<bool>,
-    /// Per node: start of its values in `val` / `grad` (instructions carry these too).
+    /// Per node: whether its values are stored (not a fused intermediate).
+    stored: Vec<bool>,
+    /// Per node: start of its values in `val` / `grad` ([`NOWHERE`] if not stored).
     offset: Vec<usize>,
     consts: Vec<(usize, f64)>,
     batch_inputs: Vec<usize>,
@@ -108,43 +159,100 @@ pub struct Tape {
 impl Tape {
     /// Records `graph`. `batch_inputs` are the leaves that take a different value per sample
     /// (features, label); `uniform_inputs` are leaves set once per replay (parameters,
-    /// hyper-parameters such as the L2 strength). Every other leaf is a constant.
+    /// hyper-parameters such as the L2 strength). Every other leaf is a constant. `keep` are
+    /// the nodes whose values or gradients the caller reads or seeds (outputs): they are
+    /// never fused away.
     pub fn record(
         graph: &Graph,
         batch_inputs: &[Value<'_>],
         uniform_inputs: &[Value<'_>],
+        keep: &[Value<'_>],
         capacity: usize,
     ) -> Tape {
         let nodes = graph.nodes();
-        let mut uniform = vec![true; nodes.len()];
+        let n = nodes.len();
+        let mut uniform = vec![true; n];
         for v in batch_inputs {
             uniform[v.id()] = false;
         }
-        let mut code = Vec::new();
-        let mut consts = Vec::new();
+        let mut uses = vec![0usize; n];
+        let mut kept = vec![false; n];
+        for v in keep {
+            kept[v.id()] = true;
+        }
+        for nd in nodes.iter() {
+            for o in nd.operands() {
+                uses[o] += 1;
+            }
+        }
         let is_input = |id: usize| {
             batch_inputs.iter().any(|v| v.id() == id) || uniform_inputs.iter().any(|v| v.id() == id)
         };
-        for (i, n) in nodes.iter().enumerate() {
-            if n.op == Op::Leaf {
+        // A product that only feeds the `+` after it can be folded into that `+`'s chain.
+        let fusable_mul = |id: usize| nodes[id].op == Op::Mul && uses[id] == 1 && !kept[id];
+        // chain[i]: the chain (index into `chains`) that node i, a `+` link, belongs to.
+        let mut chain: Vec<usize> = vec![NOWHERE; n];
+        // (init, out, terms) of each chain found.
+        let mut chains: Vec<ChainDraft> = Vec::new();
+        let mut stored = vec![true; n];
+        for (i, nd) in nodes.iter().enumerate() {
+            if nd.op != Op::Leaf {
+                let (a, b) = (nd.a as usize, nd.b as usize);
+                let b = if nd.op.arity() == 2 { b } else { a };
+                uniform[i] = uniform[a] && uniform[b];
+            }
+            if nd.op != Op::Add || nd.a == nd.b || !fusable_mul(nd.b as usize) {
+                continue;
+            }
+            let (a, m) = (nd.a as usize, nd.b as usize);
+            let term = (nodes[m].a as usize, nodes[m].b as usize);
+            stored[m] = false;
+            if chain[a] != NOWHERE && uses[a] == 1 && !kept[a] {
+                let c = chain[a];
+                stored[a] = false;
+                chains[c].1 = i;
+                chains[c].2.push(term);
+                chain[i] = c;
+            } else {
+                chain[i] = chains.len();
+                chains.push((a, i, vec![term]));
+            }
+        }
+        let mut code = Vec::new();
+        let mut terms = Vec::new();
+        let mut consts = Vec::new();
+        for (i, nd) in nodes.iter().enumerate() {
+            if nd.op == Op::Leaf {
                 if !is_input(i) {
-                    consts.push((i, n.data));
+                    consts.push((i, nd.data));
                 }
                 continue;
             }
-            let (a, b) = (n.a as usize, n.b as usize);
-            let b = if n.op.arity() == 2 { b } else { a };
-            uniform[i] = uniform[a] && uniform[b];
+            if !stored[i] {
+                continue;
+            }
+            if chain[i] != NOWHERE {
+                let (init, _, t) = &chains[chain[i]];
+                code.push(Instr::Chain {
+                    out: i,
+                    init: *init,
+                    terms: (terms.len(), terms.len() + t.len()),
+                });
+                terms.extend_from_slice(t);
+                continue;
+            }
+            let (a, b) = (nd.a as usize, nd.b as usize);
+            let b = if nd.op.arity() == 2 { b } else { a };
             let kind = match (uniform[i], uniform[a], uniform[b]) {
                 (true, _, _) => Kind::Uniform,
-                _ if n.op.arity() == 1 => Kind::V,
+                _ if nd.op.arity() == 1 => Kind::V,
                 _ if a == b => Kind::Same,
                 (_, false, false) => Kind::VV,
                 (_, true, false) => Kind::SV,
                 _ => Kind::VS,
             };
-            code.push(Instr {
-                op: n.op,
+            code.push(Instr::Op {
+                op: nd.op,
                 kind,
                 out: i,
                 a,
@@ -153,7 +261,10 @@ impl Tape {
         }
         let mut tape = Tape {
             code,
+            terms,
+            slots: Vec::new(),
             uniform,
+            stored,
             offset: Vec::new(),
             consts,
             batch_inputs: batch_inputs.iter().map(|v| v.id()).collect(),
@@ -172,9 +283,34 @@ impl Tape {
         self.cap = cap;
         self.offset.clear();
         let mut at = 0;
-        for &u in &self.uniform {
-            self.offset.push(at);
-            at += if u { 1 } else { cap };
+        for (&u, &st) in self.uniform.iter().zip(&self.stored) {
+            if st {
+                self.offset.push(at);
+                at += if u { 1 } else { cap };
+            } else {
+                self.offset.push(NOWHERE);
+            }
+        }
+        self.slots.clear();
+        for &(x, y) in &self.terms {
+            let kind = match (self.uniform[x], self.uniform[y]) {
+                (u, _) if x == y => {
+                    if u {
+                        TermKind::SameS
+                    } else {
+                        TermKind::SameV
+                    }
+                }
+                (true, false) => TermKind::SV,
+                (false, true) => TermKind::VS,
+                (false, false) => TermKind::VV,
+                (true, true) => TermKind::SS,
+            };
+            self.slots.push(TermSlot {
+                x: self.offset[x],
+                y: self.offset[y],
+                kind,
+            });
         }
         self.val.clear();
         self.val.resize(at, 0.0);
@@ -188,6 +324,11 @@ impl Tape {
     /// Number of nodes recorded.
     pub fn num_nodes(&self) -> usize {
         self.uniform.len()
+    }
+
+    /// Number of instructions a replay runs (after fusion).
+    pub fn num_instructions(&self) -> usize {
+        self.code.len()
     }
 
     pub fn capacity(&self) -> usize {
@@ -223,10 +364,19 @@ impl Tape {
         self.val[self.offset[self.uniform_inputs[k]]] = x;
     }
 
-    /// Node `id`'s values: one per sample, or a single number if it is uniform.
-    pub fn values(&self, id: usize) -> &[f64] {
+    fn span(&self, id: usize) -> std::ops::Range<usize> {
         let o = self.offset[id];
-        &self.val[o..o + if self.uniform[id] { 1 } else { self.len }]
+        assert!(
+            o != NOWHERE,
+            "node {id} was fused away; pass it in `keep` to read it"
+        );
+        o..o + if self.uniform[id] { 1 } else { self.len }
+    }
+
+    /// Node `id`'s values: one per sample, or a single number if it is uniform. Readable for
+    /// inputs, kept nodes, and any node that was not fused away.
+    pub fn values(&self, id: usize) -> &[f64] {
+        &self.val[self.span(id)]
     }
 
     /// The gradient of uniform input `k` after [`Tape::backward`], summed over the batch.
@@ -236,58 +386,333 @@ impl Tape {
 
     /// Node `id`'s gradients (per sample, or one number if uniform).
     pub fn grads(&self, id: usize) -> &[f64] {
-        let o = self.offset[id];
-        &self.grad[o..o + if self.uniform[id] { 1 } else { self.len }]
+        &self.grad[self.span(id)]
     }
 
-    /// Runs every op over the batch, in recorded order.
+    /// Runs every instruction over the batch, in recorded order.
     pub fn forward(&mut self) {
-        let n = self.len;
-        for ins in &self.code {
-            let (oa, ob, oo) = (self.offset[ins.a], self.offset[ins.b], self.offset[ins.out]);
-            let (before, after) = self.val.split_at_mut(oo);
-            let la = if self.uniform[ins.a] { 1 } else { n };
-            let lb = if self.uniform[ins.b] { 1 } else { n };
-            let lo = if ins.kind == Kind::Uniform { 1 } else { n };
-            let (a, b) = (&before[oa..oa + la], &before[ob..ob + lb]);
-            let out = &mut after[..lo];
-            dispatch!(ins.op, forward_kernel, ins.kind, out, a, b);
+        let Tape {
+            code,
+            terms: all_terms,
+            slots,
+            uniform,
+            offset,
+            val,
+            len,
+            ..
+        } = self;
+        let rl = |id: usize| if uniform[id] { 1 } else { *len };
+        for ins in code.iter() {
+            match *ins {
+                Instr::Op {
+                    op,
+                    kind,
+                    out,
+                    a,
+                    b,
+                } => {
+                    let (oa, ob, oo) = (offset[a], offset[b], offset[out]);
+                    let (before, after) = val.split_at_mut(oo);
+                    let x = &before[oa..oa + rl(a)];
+                    let y = &before[ob..ob + rl(b)];
+                    let o = &mut after[..rl(out)];
+                    dispatch!(op, forward_kernel, kind, o, x, y);
+                }
+                Instr::Chain { out, init, terms } => {
+                    let oo = offset[out];
+                    let (before, after) = val.split_at_mut(oo);
+                    let o = &mut after[..rl(out)];
+                    let oi = offset[init];
+                    let iv = &before[oi..oi + rl(init)];
+                    if iv.len() == o.len() {
+                        o.copy_from_slice(iv);
+                    } else {
+                        o.fill(iv[0]);
+                    }
+                    let slots = &slots[terms.0..terms.1];
+                    let terms = &all_terms[terms.0..terms.1];
+                    let row = |id: usize| &before[offset[id]..offset[id] + rl(id)];
+                    // Blocks of samples stay in registers across all the terms (the sum per
+                    // sample still runs in the recorded order); the rest goes term by term.
+                    let n = o.len();
+                    let full = if n > 1 { n / LANES * LANES } else { 0 };
+                    for s0 in (0..full).step_by(LANES) {
+                        let mut acc: [f64; LANES] = o[s0..s0 + LANES].try_into().unwrap();
+                        for t in slots {
+                            chain_block(&mut acc, before, *t, s0);
+                        }
+                        o[s0..s0 + LANES].copy_from_slice(&acc);
+                    }
+                    if full < n {
+                        for &(a, b) in terms {
+                            let (x, y) = (row(a), row(b));
+                            chain_forward(&mut o[full..], tail(x, full), tail(y, full));
+                        }
+                    }
+                }
+            }
         }
     }
 
     /// Reverse sweep: zeroes all gradients, seeds each `(node, g)` with `g` (on every sample of a
     /// row), then applies the chain rule from the last instruction to the first.
     pub fn backward(&mut self, seeds: &[(usize, f64)]) {
-        self.grad.fill(0.0);
-        let n = self.len;
-        for &(id, g) in seeds {
-            let o = self.offset[id];
-            let l = if self.uniform[id] { 1 } else { n };
-            self.grad[o..o + l].fill(g);
-        }
-        for ins in self.code.iter().rev() {
-            let (oa, ob, oo) = (self.offset[ins.a], self.offset[ins.b], self.offset[ins.out]);
-            let la = if self.uniform[ins.a] { 1 } else { n };
-            let lb = if self.uniform[ins.b] { 1 } else { n };
-            let lo = if ins.kind == Kind::Uniform { 1 } else { n };
-            let val = &self.val;
-            let (a, b, out) = (&val[oa..oa + la], &val[ob..ob + lb], &val[oo..oo + lo]);
-            let (gpre, gpost) = self.grad.split_at_mut(oo);
-            let go = &gpost[..lo];
-            if ins.a == ins.b {
-                let ga = &mut gpre[oa..oa + la];
-                dispatch!(ins.op, backward_same, ins.kind, a, out, go, ga);
-            } else {
-                let (ga, gb) = if oa < ob {
-                    let (x, y) = gpre.split_at_mut(ob);
-                    (&mut x[oa..oa + la], &mut y[..lb])
-                } else {
-                    let (x, y) = gpre.split_at_mut(oa);
-                    (&mut y[..la], &mut x[ob..ob + lb])
-                };
-                dispatch!(ins.op, backward_pair, ins.kind, a, b, out, go, ga, gb);
+        if self.len == self.cap {
+            self.grad.fill(0.0);
+        } else {
+            // Only the rows' first `len` entries are read, so only those need zeroing.
+            for id in 0..self.uniform.len() {
+                if self.stored[id] {
+                    let span = self.span(id);
+                    self.grad[span].fill(0.0);
+                }
             }
         }
+        for &(id, g) in seeds {
+            let span = self.span(id);
+            self.grad[span].fill(g);
+        }
+        let Tape {
+            code,
+            slots,
+            uniform,
+            offset,
+            val,
+            grad,
+            len,
+            ..
+        } = self;
+        let rl = |id: usize| if uniform[id] { 1 } else { *len };
+        for ins in code.iter().rev() {
+            match *ins {
+                Instr::Op {
+                    op,
+                    kind,
+                    out,
+                    a,
+                    b,
+                } => {
+                    let (oa, ob, oo) = (offset[a], offset[b], offset[out]);
+                    let (la, lb, lo) = (rl(a), rl(b), rl(out));
+                    let val = &*val;
+                    let (x, y, o) = (&val[oa..oa + la], &val[ob..ob + lb], &val[oo..oo + lo]);
+                    let (gpre, gpost) = grad.split_at_mut(oo);
+                    let go = &gpost[..lo];
+                    if a == b {
+                        let ga = &mut gpre[oa..oa + la];
+                        dispatch!(op, backward_same, kind, x, o, go, ga);
+                    } else {
+                        let (ga, gb) = two_rows(gpre, oa, la, ob, lb);
+                        dispatch!(op, backward_pair, kind, x, y, o, go, ga, gb);
+                    }
+                }
+                Instr::Chain { out, init, terms } => {
+                    let oo = offset[out];
+                    let lo = rl(out);
+                    let (gpre, gpost) = grad.split_at_mut(oo);
+                    let go = &gpost[..lo];
+                    // `+` passes the chain's gradient unchanged to the start and every product.
+                    let oi = offset[init];
+                    add_into(&mut gpre[oi..oi + rl(init)], go);
+                    let n = lo;
+                    for t in &slots[terms.0..terms.1] {
+                        let (x, y) = (t.x, t.y);
+                        match t.kind {
+                            TermKind::SV => {
+                                let d =
+                                    scale_and_dot(&mut gpre[y..y + n], val[x], &val[y..y + n], go);
+                                gpre[x] += d;
+                            }
+                            TermKind::VS => {
+                                let d =
+                                    scale_and_dot(&mut gpre[x..x + n], val[y], &val[x..x + n], go);
+                                gpre[y] += d;
+                            }
+                            TermKind::VV => {
+                                let (gx, gy) = two_rows(gpre, x, n, y, n);
+                                chain_backward(gx, gy, &val[x..x + n], &val[y..y + n], go);
+                            }
+                            TermKind::SS => {
+                                let total = lanes_sum(n, |s| go[s]);
+                                gpre[x] += val[y] * total;
+                                gpre[y] += val[x] * total;
+                            }
+                            // `x * x`: d/dx = x + x, as the two operand slots add up.
+                            TermKind::SameV => {
+                                chain_backward_same(&mut gpre[x..x + n], &val[x..x + n], go)
+                            }
+                            TermKind::SameS => {
+                                chain_backward_same(&mut gpre[x..x + 1], &val[x..x + 1], go)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Two disjoint rows of one buffer, mutably.
+fn two_rows(
+    buf: &mut [f64],
+    oa: usize,
+    la: usize,
+    ob: usize,
+    lb: usize,
+) -> (&mut [f64], &mut [f64]) {
+    if oa < ob {
+        let (x, y) = buf.split_at_mut(ob);
+        (&mut x[oa..oa + la], &mut y[..lb])
+    } else {
+        let (x, y) = buf.split_at_mut(oa);
+        (&mut y[..la], &mut x[ob..ob + lb])
+    }
+}
+
+/// Samples per register block of a chain's forward pass.
+const LANES: usize = 16;
+
+/// A row from sample `from` on (a uniform node's single number stays as it is).
+#[inline(always)]
+fn tail(x: &[f64], from: usize) -> &[f64] {
+    if x.len() == 1 {
+        x
+    } else {
+        &x[from..]
+    }
+}
+
+/// `acc += x * y` for samples `s0..s0 + LANES` of term `t`, reading operands from `val`.
+#[inline(always)]
+fn chain_block(acc: &mut [f64; LANES], val: &[f64], t: TermSlot, s0: usize) {
+    let block = |o: usize| -> &[f64; LANES] { val[o + s0..o + s0 + LANES].try_into().unwrap() };
+    match t.kind {
+        TermKind::SV => {
+            let (a, y) = (val[t.x], block(t.y));
+            for k in 0..LANES {
+                acc[k] += a * y[k];
+            }
+        }
+        TermKind::VS => {
+            let (x, b) = (block(t.x), val[t.y]);
+            for k in 0..LANES {
+                acc[k] += x[k] * b;
+            }
+        }
+        TermKind::VV | TermKind::SameV => {
+            let (x, y) = (block(t.x), block(t.y));
+            for k in 0..LANES {
+                acc[k] += x[k] * y[k];
+            }
+        }
+        TermKind::SS | TermKind::SameS => {
+            let c = val[t.x] * val[t.y];
+            for a in acc.iter_mut() {
+                *a += c;
+            }
+        }
+    }
+}
+
+/// `o += x * y` elementwise, where `x` or `y` may be one number (broadcast). The product is
+/// rounded before the sum, exactly as the recorded `*` then `+` nodes compute it.
+#[inline(always)]
+fn chain_forward(o: &mut [f64], x: &[f64], y: &[f64]) {
+    match (x.len() == o.len(), y.len() == o.len()) {
+        (true, true) => {
+            for ((r, &a), &b) in o.iter_mut().zip(x).zip(y) {
+                *r += a * b;
+            }
+        }
+        (false, true) => {
+            let a = x[0];
+            for (r, &b) in o.iter_mut().zip(y) {
+                *r += a * b;
+            }
+        }
+        (true, false) => {
+            let b = y[0];
+            for (r, &a) in o.iter_mut().zip(x) {
+                *r += a * b;
+            }
+        }
+        (false, false) => {
+            let c = x[0] * y[0];
+            for r in o.iter_mut() {
+                *r += c;
+            }
+        }
+    }
+}
+
+/// `g += go`, or `g[0] += sum(go)` when `g` is a uniform node's single number.
+#[inline(always)]
+fn add_into(g: &mut [f64], go: &[f64]) {
+    if g.len() == go.len() {
+        for (r, &d) in g.iter_mut().zip(go) {
+            *r += d;
+        }
+    } else {
+        g[0] += lanes_sum(go.len(), |s| go[s]);
+    }
+}
+
+/// Backward of a product `x * y` inside a chain with gradient `go`: `gx += y * go`,
+/// `gy += x * go` (summed over the batch for a uniform operand).
+#[inline(always)]
+fn chain_backward(gx: &mut [f64], gy: &mut [f64], x: &[f64], y: &[f64], go: &[f64]) {
+    let n = go.len();
+    match (x.len() == n, y.len() == n) {
+        (true, true) => {
+            for s in 0..n {
+                gx[s] += y[s] * go[s];
+                gy[s] += x[s] * go[s];
+            }
+        }
+        (false, true) => gx[0] += scale_and_dot(gy, x[0], y, go),
+        (true, false) => gy[0] += scale_and_dot(gx, y[0], x, go),
+        (false, false) => {
+            let total = lanes_sum(n, |s| go[s]);
+            gx[0] += y[0] * total;
+            gy[0] += x[0] * total;
+        }
+    }
+}
+
+/// One pass for a product `w * v` with `w` uniform: `gv += w * go` per sample, and returns
+/// `sum(v * go)` (w's gradient), summed in four lanes so it vectorizes.
+#[inline(always)]
+fn scale_and_dot(gv: &mut [f64], w: f64, v: &[f64], go: &[f64]) -> f64 {
+    let n = go.len();
+    let (gv, v) = (&mut gv[..n], &v[..n]);
+    let mut acc = [0.0f64; 4];
+    let full = n / 4 * 4;
+    for ((g4, v4), d4) in gv
+        .chunks_exact_mut(4)
+        .zip(v.chunks_exact(4))
+        .zip(go.chunks_exact(4))
+    {
+        for t in 0..4 {
+            g4[t] += w * d4[t];
+            acc[t] += v4[t] * d4[t];
+        }
+    }
+    for s in full..n {
+        gv[s] += w * go[s];
+        acc[s - full] += v[s] * go[s];
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+/// Backward of `x * x` inside a chain: `gx += (x + x) * go`.
+#[inline(always)]
+fn chain_backward_same(gx: &mut [f64], x: &[f64], go: &[f64]) {
+    if x.len() == go.len() {
+        for ((r, &a), &d) in gx.iter_mut().zip(x).zip(go) {
+            *r += (a + a) * d;
+        }
+    } else {
+        gx[0] += (x[0] + x[0]) * lanes_sum(go.len(), |s| go[s]);
     }
 }
 

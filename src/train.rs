@@ -436,5 +436,8 @@ fn record(model: &Mlp, loss_kind: Loss) -> (Tape, TapeIds) {
         loss: l.id(),
         reg: reg.id(),
     };
-    (Tape::record(&g, &inputs, &uniforms, CHUNK), ids)
+    (
+        Tape::record(&g, &inputs, &uniforms, &[score, l, reg], CHUNK),
+        ids,
+    )
 }
