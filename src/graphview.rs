@@ -502,16 +502,35 @@ pub fn neuron_view(
     let nodes = g.nodes().to_vec();
     let root = range.end - 1;
     let mut keep: Vec<usize> = range.clone().collect();
+    let mut sums = 0;
     for i in range.clone() {
         keep.extend(nodes[i].operands().filter(|o| !range.contains(o)));
-        // The product `w_k * in_k`: name its input after the weight's index.
-        if nodes[i].op == Op::Mul {
-            let (a, b) = (nodes[i].a as usize, nodes[i].b as usize);
-            if let Some(k) = (0..nin).find(|&k| p[first + k].id() == a) {
-                if g.label(b).is_none() {
-                    g.set_label(b, &format!("h{}.{}", layer, k + 1));
+        let (a, b) = (nodes[i].a as usize, nodes[i].b as usize);
+        match nodes[i].op {
+            // The product `w_k * in_k`: name its input after the weight's index.
+            Op::Mul => {
+                if let Some(k) = (0..nin).find(|&k| p[first + k].id() == a) {
+                    if g.label(b).is_none() {
+                        g.set_label(b, &format!("h{}.{}", layer, k + 1));
+                    }
+                    let input = g.label(b).unwrap_or_default();
+                    g.set_label(i, &format!("w{}*{}", k + 1, input));
                 }
             }
+            // The running sum `b + w1*x1 + ...`; its last one is the lecture's `n`.
+            Op::Add => {
+                sums += 1;
+                let last = sums == nin;
+                g.set_label(
+                    i,
+                    &if last {
+                        "n".to_string()
+                    } else {
+                        format!("sum{sums}")
+                    },
+                );
+            }
+            _ => {}
         }
     }
     keep.sort_unstable();
