@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export WASM_BINDGEN_TEST_TIMEOUT ?= 300
 
-.PHONY: setup serve build test test-native test-wasm test-e2e lint bench bench-peers bench-wasm soak clean
+.PHONY: setup serve build test test-native test-wasm test-e2e lint bench bench-peers bench-wasm soak fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -47,6 +47,17 @@ bench-wasm: build
 ## micrograd itself (from PyPI, in a virtualenv) against this crate on the golden workload.
 bench-peers:
 	bash scripts/bench-peers.sh
+
+## The long soak: a million native training steps with memory flat, and 100,000 in the
+## browser with the wasm memory unchanged after warm-up.
+soak: build
+	SOAK_STEPS=1000000 cargo test --release --test alloc soak -- --nocapture
+	SOAK_STEPS=100000 timeout 1800 node --test tests/e2e/soak.test.mjs
+
+## Fuzz the saved-state and settings parsers (FUZZ_SECONDS, default 60).
+fuzz:
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run parse_state -- -max_total_time=$${FUZZ_SECONDS:-60}
 
 clean:
 	cargo clean

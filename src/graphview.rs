@@ -268,6 +268,19 @@ fn view_of(g: &Graph, keep: &[usize], root: usize, title: &str, editable: &[usiz
             out[value_of[i]].grad = acc[i];
         }
     }
+    // Inputs sit just left of their first use, as Graphviz places them, so an input used late
+    // (a bias, a constant) does not need a long edge from the far left.
+    let mut first_use = vec![usize::MAX; out.len()];
+    for e in &edges {
+        if out[e.to].kind == "op" {
+            first_use[e.from] = first_use[e.from].min(out[e.to].col);
+        }
+    }
+    for (n, &c) in out.iter_mut().zip(&first_use) {
+        if n.kind == "value" && n.op.is_empty() && c != usize::MAX {
+            n.col = c - 1;
+        }
+    }
     let (columns, rows) = order_rows(&mut out, &edges);
     let dot = to_dot_of(g, keep, &value_of);
     GraphView {

@@ -277,7 +277,12 @@ impl Mlp {
         const BLOCK: usize = 64;
         const LANES: usize = 8;
         assert_eq!(self.nin(), 2, "scores_2d takes 2-D points");
-        let width = self.sizes().into_iter().max().unwrap_or(1);
+        let width = self
+            .layers
+            .iter()
+            .map(|l| l.nin.max(l.nout))
+            .max()
+            .unwrap_or(1);
         scratch.resize(2 * width * BLOCK, 0.0);
         let (mut cur, mut next) = scratch.split_at_mut(width * BLOCK);
         let n = xs.len().min(ys.len()).min(out.len());
