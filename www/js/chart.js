@@ -75,8 +75,10 @@ export class Chart {
     const lossY = (v) => top + ph - ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * ph;
     this.panel(left, top, plotW, ph, 'loss (log scale)');
     this.yTicks(logTicks(lo, hi), lossY, fmtLogTick, left, plotW);
-    this.line(history, 'train_loss', xOf, (v) => (v > 0 ? lossY(v) : NaN), TRAIN, []);
-    this.line(history, 'test_loss', xOf, (v) => (v > 0 ? lossY(v) : NaN), TEST, [5, 3]);
+    // A loss of exactly 0 (hinge on separated data) sits on the bottom edge of the log axis.
+    const lossOrFloor = (v) => (v > 0 ? lossY(Math.max(v, lo)) : v === 0 ? lossY(lo) : NaN);
+    this.line(history, 'train_loss', xOf, lossOrFloor, TRAIN, []);
+    this.line(history, 'test_loss', xOf, lossOrFloor, TEST, [5, 3]);
 
     // Accuracy panel: 0..100 %.
     const top2 = top + ph + gap;

@@ -10,7 +10,8 @@ function finite(x) {
 /** A loss value: 4 significant digits, "—" for null/NaN/Infinity. */
 export function fmtLoss(x) {
   if (!finite(x)) return DASH;
-  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)) return x.toExponential(2);
+  if (x === 0) return '0';
+  if ((Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)) return x.toExponential(2);
   return x.toPrecision(4);
 }
 

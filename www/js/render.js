@@ -45,7 +45,7 @@ export function niceTicks(lo, hi, count = 5) {
   const raw = span / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const norm = raw / mag;
-  const step = (norm >= 5 ? 10 : norm >= 2 ? 5 : norm >= 1.5 ? 2 : 1) * mag;
+  const step = (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 5 ? 5 : 10) * mag;
   const out = [];
   for (let t = Math.ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step) {
     out.push(Math.abs(t) < step * 1e-9 ? 0 : Number(t.toPrecision(10)));
@@ -174,7 +174,26 @@ export class PlotRenderer {
     }
     this.drawAxes(r);
     if (points) this.drawPoints(points, r);
+    if (points && opts.highlight >= 0) this.drawHighlight(points, opts.highlight, r);
     if (opts.cursor) this.drawCursor(opts.cursor);
+  }
+
+  /** A ring around point `i` (the one the graph view draws the live neuron on). */
+  drawHighlight(pts, i, r) {
+    if (i * 4 + 1 >= pts.length) return;
+    const { ctx } = this;
+    const [x, y] = this.toCanvas(pts[i * 4], pts[i * 4 + 1]);
+    const size = Math.max(3, Math.min(6, r.w / 90));
+    ctx.save();
+    ctx.lineWidth = 4;
+    ctx.strokeStyle = '#fff';
+    ctx.beginPath();
+    ctx.arc(x, y, size + 6, 0, Math.PI * 2);
+    ctx.stroke();
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = INK;
+    ctx.stroke();
+    ctx.restore();
   }
 
   drawAxes(r) {

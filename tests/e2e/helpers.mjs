@@ -1,0 +1,156 @@
+// Shared helpers for the end-to-end tests: a static file server over the built site (dist/)
+// and a headless Chromium from the system (/usr/bin/chromium) driven by playwright-core.
+
+import http from 'node:http';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(here, '..', '..');
+/** The site under test: dist/ by default, or E2E_DIST. */
+export const DIST = path.resolve(process.env.E2E_DIST || path.join(ROOT, 'dist'));
+export const SCREENSHOTS = path.join(here, 'screenshots');
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Fail early, with the fix, when the site has not been built. */
+export function requireDist() {
+  const index = path.join(DIST, 'index.html');
+  if (!fs.existsSync(index)) {
+    throw new Error(`${index} is missing: build the site first (trunk build --release)`);
+  }
+}
+
+/** Serve `root` on 127.0.0.1 at a free port. Returns { url, close }. */
+export async function startServer(root = DIST) {
+  const base = path.resolve(root);
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, 'http://127.0.0.1');
+      let rel = decodeURIComponent(url.pathname);
+      if (rel.endsWith('/')) rel += 'index.html';
+      const file = path.resolve(base, `.${rel}`);
+      if (file !== base && !file.startsWith(base + path.sep)) {
+        res.writeHead(403).end('forbidden');
+        return;
+      }
+      const body = await fsp.readFile(file);
+      res.writeHead(200, {
+        'Content-Type': MIME[path.extname(file).toLowerCase()] || 'application/octet-stream',
+        'Cache-Control': 'no-store',
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch (e) {
+      res.writeHead(e.code === 'ENOENT' ? 404 : 500, { 'Content-Type': 'text/plain' }).end(String(e.code || e));
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * Launch the system Chromium headless with a fresh profile (a new mkdtemp user-data-dir,
+ * passed the way Playwright wants it) and open one page that records console errors, page
+ * errors, failed requests, HTTP errors and any request to another origin. `problems` lists
+ * them as strings; `close()` ends the browser and removes the profile.
+ */
+export async function openPage(
+  url,
+  { viewport = { width: 1280, height: 720 }, reducedMotion = 'no-preference', deviceScaleFactor = 1 } = {},
+) {
+  const profile = await fsp.mkdtemp(path.join(os.tmpdir(), 'micrograd-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport,
+    reducedMotion,
+    deviceScaleFactor,
+    acceptDownloads: true,
+  });
+  const page = context.pages()[0] || (await context.newPage());
+  const origin = new URL(url).origin;
+  const problems = [];
+  const requests = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('request', (req) => {
+    const u = req.url();
+    requests.push(u);
+    if (u.startsWith('data:') || u.startsWith('blob:')) return;
+    if (new URL(u).origin !== origin) problems.push(`request to another origin: ${u}`);
+  });
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  const close = async () => {
+    await context.close().catch(() => {});
+    await fsp.rm(profile, { recursive: true, force: true }).catch(() => {});
+  };
+  return { context, page, problems, requests, close };
+}
+
+/** Poll `fn` until it returns a truthy value or `timeout` ms pass; returns the last value. */
+export async function waitFor(fn, { timeout = 10000, interval = 100, message = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${message} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/** Read a readout's number: "1,234" -> 1234, "97.5%" -> 97.5, "—" -> NaN. */
+export async function readNumber(page, selector) {
+  const text = (await page.textContent(selector)) || '';
+  const cleaned = text.replace(/[,%\s]/g, '');
+  return cleaned === '' || cleaned === '\u2014' ? NaN : Number(cleaned);
+}
+
+/** Wait until the page has loaded the wasm and is training (the step counter moves). */
+export async function waitForTraining(page, timeout = 15000) {
+  await page.waitForSelector('#loading', { state: 'hidden', timeout });
+  await waitFor(async () => (await readNumber(page, '#r-step')) > 0, { timeout, message: 'the step counter to move' });
+}

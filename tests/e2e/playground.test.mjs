@@ -1,0 +1,405 @@
+// End-to-end tests of the built page (dist/), in the system Chromium.
+// Run: node --test tests/e2e/   (after `trunk build --release`)
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import {
+  SCREENSHOTS,
+  openPage,
+  readNumber,
+  requireDist,
+  startServer,
+  waitFor,
+  waitForTraining,
+} from './helpers.mjs';
+
+const TEST_TIMEOUT = 30000;
+
+let server;
+
+before(async () => {
+  requireDist();
+  server = await startServer();
+});
+
+after(async () => {
+  if (server) await server.close();
+});
+
+/** Open the page (optionally with a hash) in a fresh browser, run `fn`, always close it. */
+async function withPage(hash, fn, options) {
+  const opened = await openPage(server.url, options);
+  try {
+    await opened.page.goto(server.url + (hash || ''));
+    return await fn(opened);
+  } finally {
+    await opened.close();
+  }
+}
+
+async function pointTotal(page) {
+  const text = (await page.textContent('#r-points')) || '';
+  const nums = text.match(/\d+/g) || [];
+  return nums.reduce((a, b) => a + Number(b), 0);
+}
+
+describe('micrograd playground page', { timeout: 200000 }, () => {
+  test('loads with no console error, no failed request and only same-origin requests', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage('', async ({ page, problems, requests }) => {
+      await waitForTraining(page);
+      await page.waitForTimeout(1000);
+      assert.deepEqual(problems, []);
+      assert.ok(requests.some((u) => u.endsWith('.wasm')), `the wasm module was requested: ${requests.join(', ')}`);
+      const origin = new URL(server.url).origin;
+      for (const u of requests) {
+        if (u.startsWith('data:') || u.startsWith('blob:')) continue;
+        assert.equal(new URL(u).origin, origin, `request to ${u}`);
+      }
+      assert.equal(await page.isVisible('#panic-banner'), false, 'no panic banner');
+      const text = await page.textContent('body');
+      assert.ok(!/\bNaN\b/.test(text), 'no NaN is shown');
+      assert.equal((await page.textContent('#play')).trim(), 'Pause', 'training runs on load');
+    });
+  });
+
+  test('training on moons passes 95% train accuracy within 10 seconds', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage('', async ({ page, problems }) => {
+      await page.waitForSelector('#loading', { state: 'hidden', timeout: 15000 });
+      const acc = await waitFor(
+        async () => {
+          const a = await readNumber(page, '#r-train-acc');
+          return a >= 95 ? a : 0;
+        },
+        { timeout: 10000, message: 'train accuracy >= 95%' },
+      );
+      assert.ok(acc >= 95);
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test('the learning-rate slider changes the shown value and training goes on from the same step', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage('', async ({ page, problems }) => {
+      await waitForTraining(page);
+      const before = (await page.textContent('#lr-value')).trim();
+      const stepBefore = await readNumber(page, '#r-step');
+      await page.focus('#lr');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      const afterText = (await page.textContent('#lr-value')).trim();
+      assert.notEqual(afterText, before, 'the shown learning rate changed');
+      assert.ok(Number(afterText) > Number(before), `${afterText} > ${before}`);
+      const stepAfter = await readNumber(page, '#r-step');
+      assert.ok(stepAfter >= stepBefore, `step did not reset (${stepBefore} -> ${stepAfter})`);
+      await waitFor(async () => (await readNumber(page, '#r-step')) > stepAfter, {
+        timeout: 5000,
+        message: 'training to continue',
+      });
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test('Pause stops the step counter', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage('', async ({ page, problems }) => {
+      await waitForTraining(page);
+      await page.click('#play');
+      assert.equal((await page.textContent('#play')).trim(), 'Play');
+      await page.waitForTimeout(200);
+      const a = await readNumber(page, '#r-step');
+      await page.waitForTimeout(500);
+      const b = await readNumber(page, '#r-step');
+      assert.equal(b, a, 'no steps while paused');
+      await page.click('#play');
+      assert.equal((await page.textContent('#play')).trim(), 'Pause');
+      await waitFor(async () => (await readNumber(page, '#r-step')) > b, { timeout: 5000, message: 'resume' });
+      await page.click('#step'); // Step pauses and runs one step
+      assert.equal((await page.textContent('#play')).trim(), 'Play');
+      const c = await readNumber(page, '#r-step');
+      await page.click('#step');
+      await waitFor(async () => (await readNumber(page, '#r-step')) === c + 1, { timeout: 3000, message: 'one step' });
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test('clicking the plot adds a point', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage('', async ({ page, problems }) => {
+      await waitForTraining(page);
+      const before = await pointTotal(page);
+      assert.ok(before > 0);
+      const box = await page.locator('#plot').boundingBox();
+      await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.45);
+      await waitFor(async () => (await pointTotal(page)) === before + 1, { timeout: 3000, message: 'one more point' });
+      await page.keyboard.down('Shift');
+      await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.3);
+      await page.keyboard.up('Shift');
+      await waitFor(async () => (await pointTotal(page)) === before + 2, { timeout: 3000, message: 'shift-click point' });
+      // The keyboard alternative: focus the plot, Enter adds a point at the cross.
+      await page.focus('#plot');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('Enter');
+      await waitFor(async () => (await pointTotal(page)) === before + 3, { timeout: 3000, message: 'keyboard point' });
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test('a copied URL reproduces the settings in a new page', { timeout: TEST_TIMEOUT }, async () => {
+    let url;
+    let expected;
+    await withPage('', async ({ page, problems }) => {
+      await waitForTraining(page);
+      await page.click('label:has(#ds-circles)');
+      await waitFor(async () => page.isChecked('#ds-circles'), { message: 'circles chosen' });
+      await page.selectOption('#activation', 'tanh');
+      await page.fill('#layers', '3');
+      await page.press('#layers', 'Tab');
+      await page.waitForSelector('#neurons-2');
+      await page.fill('#neurons-0', '5');
+      await page.press('#neurons-0', 'Tab');
+      await page.focus('#lr');
+      for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft');
+      await page.check('#discretize');
+      await page.selectOption('#optimizer', 'adam');
+      expected = {
+        lr: await page.inputValue('#lr'),
+        lrText: (await page.textContent('#lr-value')).trim(),
+        layers: await page.inputValue('#layers'),
+        n0: await page.inputValue('#neurons-0'),
+      };
+      assert.equal(expected.layers, '3');
+      assert.equal(expected.n0, '5');
+      url = await waitFor(
+        async () => {
+          const u = page.url();
+          return u.includes('dataset=circles') &&
+            u.includes('activation=tanh') &&
+            u.includes('optimizer=adam') &&
+            u.includes('discretize=1') &&
+            u.includes(`learning_rate=${expected.lrText}`)
+            ? u
+            : '';
+        },
+        { timeout: 5000, message: 'the URL to hold the settings' },
+      );
+      assert.deepEqual(problems, []);
+    });
+    const hash = new URL(url).hash;
+    await withPage(hash, async ({ page, problems }) => {
+      await waitForTraining(page);
+      assert.equal(await page.isChecked('#ds-circles'), true);
+      assert.equal(await page.inputValue('#activation'), 'tanh');
+      assert.equal(await page.inputValue('#optimizer'), 'adam');
+      assert.equal(await page.inputValue('#layers'), expected.layers);
+      assert.equal(await page.inputValue('#neurons-0'), expected.n0);
+      assert.equal(await page.locator('#neurons input').count(), 3);
+      assert.equal(await page.inputValue('#lr'), expected.lr);
+      assert.equal((await page.textContent('#lr-value')).trim(), expected.lrText);
+      assert.equal(await page.isChecked('#discretize'), true);
+      assert.equal(await page.locator('#notices li.error').count(), 0, 'no error notice');
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test('a screenshot of the page is written', { timeout: TEST_TIMEOUT }, async () => {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await withPage('', async ({ page, problems }) => {
+      await waitForTraining(page);
+      await waitFor(async () => (await readNumber(page, '#r-train-acc')) >= 90, {
+        timeout: 10000,
+        message: 'a trained-looking boundary',
+      });
+      await page.waitForTimeout(500);
+      const file = path.join(SCREENSHOTS, 'playground.png');
+      await page.screenshot({ path: file });
+      assert.ok(fs.statSync(file).size > 10000, 'the screenshot has content');
+      assert.deepEqual(problems, []);
+    });
+    // The phone layout too.
+    await withPage(
+      '',
+      async ({ page, problems }) => {
+        await waitForTraining(page);
+        await page.waitForTimeout(1000);
+        const file = path.join(SCREENSHOTS, 'playground-phone.png');
+        await page.screenshot({ path: file, fullPage: true });
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `no horizontal scrolling on a phone (overflow ${overflow}px)`);
+        assert.deepEqual(problems, []);
+      },
+      { viewport: { width: 390, height: 844 } },
+    );
+  });
+
+  test('a malformed URL hash shows a visible notice and the page still trains', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage('#dataset=banana&hidden=16,x&learning_rate=fast', async ({ page, problems }) => {
+      const notice = page.locator('#notices li.error').first();
+      await notice.waitFor({ state: 'visible', timeout: 15000 });
+      const text = await notice.textContent();
+      assert.match(text, /dataset/);
+      assert.match(text, /banana/);
+      await waitForTraining(page);
+      assert.equal(await page.isChecked('#ds-moons'), true, 'started from the defaults');
+      assert.equal(await page.isVisible('#panic-banner'), false);
+      assert.deepEqual(problems, []);
+    });
+    // A well-formed hash with a value the Rust side refuses: its message is shown.
+    await withPage('#n_points=-5', async ({ page, problems }) => {
+      const notice = page.locator('#notices li.error').first();
+      await notice.waitFor({ state: 'visible', timeout: 15000 });
+      assert.match(await notice.textContent(), /could not be used/);
+      await waitForTraining(page);
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test('importing a bad model file shows the reason and keeps the run; export downloads JSON', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage('', async ({ page, problems }) => {
+      await waitForTraining(page);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+      assert.match(download.suggestedFilename(), /\.json$/);
+      const saved = await download.path();
+      const json = JSON.parse(fs.readFileSync(saved, 'utf8'));
+      assert.equal(typeof json, 'object');
+      const stepBefore = await readNumber(page, '#r-step');
+      await page.setInputFiles('#import-file', {
+        name: 'broken.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from('{"not": "a model"'),
+      });
+      await page.locator('#notices li.error').first().waitFor({ state: 'visible', timeout: 5000 });
+      assert.match(await page.locator('#notices li.error').first().textContent(), /Import failed/);
+      assert.ok((await readNumber(page, '#r-step')) >= stepBefore, 'the run was kept');
+      // A good file (the one just exported) is accepted.
+      await page.setInputFiles('#import-file', saved);
+      await page.locator('#notices li.info', { hasText: 'Imported' }).waitFor({ state: 'visible', timeout: 5000 });
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test('a Rust panic shows the red banner with its message and a Reload button', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage('', async ({ page, problems }) => {
+      await waitForTraining(page);
+      const bindings = new URL('micrograd-playground.js', server.url).href;
+      const hasHook = await page.evaluate(async (u) => typeof (await import(u)).debug_panic === 'function', bindings);
+      assert.ok(hasHook, 'the bindings export debug_panic');
+      await page.evaluate(async (u) => {
+        const m = await import(u);
+        try {
+          m.debug_panic('e2e test panic 42');
+        } catch {
+          /* the wasm traps after the hook ran */
+        }
+      }, bindings);
+      await page.locator('#panic-banner').waitFor({ state: 'visible', timeout: 3000 });
+      assert.match(await page.textContent('#panic-message'), /e2e test panic 42/);
+      assert.equal(await page.isVisible('#panic-reload'), true);
+      const a = await readNumber(page, '#r-step');
+      await page.waitForTimeout(300);
+      assert.equal(await readNumber(page, '#r-step'), a, 'training stopped');
+      // The only errors are the panic's own.
+      assert.deepEqual(problems.filter((p) => !/e2e test panic 42|unreachable/.test(p)), []);
+      await Promise.all([page.waitForNavigation(), page.click('#panic-reload')]);
+      await waitForTraining(page);
+      assert.equal(await page.isVisible('#panic-banner'), false);
+    });
+  });
+
+  test('a speed the machine cannot keep up with is lowered, and the page says so', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage('#speed=500', async ({ page, problems }) => {
+      await waitForTraining(page);
+      assert.equal((await page.textContent('#speed-value')).trim(), '500 steps/frame');
+      const notice = page.locator('#notices li', { hasText: 'Speed lowered' });
+      await notice.waitFor({ state: 'visible', timeout: 15000 });
+      const speed = parseInt(await page.textContent('#speed-value'), 10);
+      assert.ok(speed < 500, `speed now ${speed}`);
+      await waitFor(() => page.url().includes(`speed=${speed}`), { timeout: 3000, message: 'the URL to follow' });
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test('canvases are sized for high-DPI screens', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage(
+      '',
+      async ({ page, problems }) => {
+        await waitForTraining(page);
+        const sizes = await page.evaluate(() =>
+          ['plot', 'chart'].map((id) => {
+            const c = document.getElementById(id);
+            const r = c.getBoundingClientRect();
+            return { id, w: c.width, h: c.height, cssW: r.width, cssH: r.height };
+          }),
+        );
+        for (const s of sizes) {
+          assert.ok(Math.abs(s.w - 2 * s.cssW) <= 2, `${s.id}: ${s.w} backing pixels for ${s.cssW} CSS pixels`);
+          assert.ok(Math.abs(s.h - 2 * s.cssH) <= 2, `${s.id}: ${s.h} backing pixels for ${s.cssH} CSS pixels`);
+        }
+        assert.deepEqual(problems, []);
+      },
+      { deviceScaleFactor: 2 },
+    );
+  });
+
+  test('prefers-reduced-motion lowers the redraw rate but training goes on', { timeout: TEST_TIMEOUT }, async () => {
+    const measure = async (reducedMotion) =>
+      withPage(
+        '',
+        async ({ page, problems }) => {
+          await waitForTraining(page);
+          const c0 = await page.evaluate(() => globalThis.playground.counters);
+          const s0 = await readNumber(page, '#r-step');
+          await page.waitForTimeout(2000);
+          const c1 = await page.evaluate(() => globalThis.playground.counters);
+          const s1 = await readNumber(page, '#r-step');
+          assert.deepEqual(problems, []);
+          return {
+            frames: c1.frames - c0.frames,
+            draws: c1.boundaryDraws - c0.boundaryDraws,
+            steps: s1 - s0,
+          };
+        },
+        { reducedMotion },
+      );
+    const reduced = await measure('reduce');
+    const normal = await measure('no-preference');
+    assert.ok(reduced.steps > 0, 'training goes on with reduced motion');
+    assert.ok(reduced.draws <= 6, `about 2 boundary redraws a second with reduced motion (${reduced.draws})`);
+    assert.ok(normal.draws > reduced.draws * 2, `more redraws without it (${normal.draws} vs ${reduced.draws})`);
+  });
+
+  test('axe finds no serious accessibility violations', { timeout: TEST_TIMEOUT }, async () => {
+    const require = createRequire(import.meta.url);
+    const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    // axe is injected with evaluate (not a <script>), so the page's CSP stays on.
+    const { page, close } = await openPage(server.url);
+    try {
+      await page.goto(server.url);
+      await waitForTraining(page);
+      await page.click('#play'); // a still page for a stable audit
+      // Every control has a visible label and help text (a title on it or on its label).
+      const missing = await page.evaluate(() =>
+        [...document.querySelectorAll('button, input, select')]
+          .filter((c) => c.type !== 'file')
+          .map((c) => {
+            const label = c.closest('label') || (c.id && document.querySelector(`label[for="${c.id}"]`));
+            const name = c.tagName === 'BUTTON' ? c.textContent.trim() : label ? label.textContent.trim() : '';
+            const help = c.title || (c.closest('[title]') && c.closest('[title]').title) || '';
+            return { id: c.id || c.name, name, help };
+          })
+          .filter((c) => !c.name || !c.help)
+          .map((c) => `${c.id}: name "${c.name}", help "${c.help}"`),
+      );
+      assert.deepEqual(missing, []);
+      await page.evaluate(axeSource);
+      const result = await page.evaluate(() =>
+        // eslint-disable-next-line no-undef
+        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+      );
+      const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      const summary = serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+      assert.deepEqual(summary, []);
+    } finally {
+      await close();
+    }
+  });
+});

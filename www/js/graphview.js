@@ -1,0 +1,463 @@
+// The graph view panel: micrograd's drawing of a computational graph, for the guided
+// examples and for one neuron of the live network, with forward and backward stepping,
+// gradient checking and DOT export. main.js creates it once the wasm module is ready and
+// tells it when the model or the points change; Rust computes every number shown.
+
+import { DASH } from './format.js';
+import { GraphRenderer, Stepper, fmt4 } from './graph.js';
+import { NetworkDiagram, neuronName } from './netdiagram.js';
+
+/** How the guided examples are offered (Rust's names as the fallback). */
+const EXAMPLE_TEXT = {
+  product: 'product: c = a·b',
+  sum_of_products: 'sum of products: L = (a·b + c)·f',
+  neuron: 'neuron: o = tanh(x1·w1 + x2·w2 + b)',
+  readme: "micrograd's README expression",
+};
+const DEFAULT_SOURCE = 'ex:neuron';
+const LIVE_MS = 500; // at most 2 live redraws a second
+const LIVE_MS_REDUCED = 1000; // once a second with prefers-reduced-motion
+
+const $ = (id) => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`missing element #${id}`);
+  return el;
+};
+
+/** A small number with 4 significant digits: 0.01234, 4.408e-8. */
+function sig4(x) {
+  if (!Number.isFinite(x)) return DASH;
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e-3 && a < 1e5) return String(Number(x.toPrecision(4)));
+  const [m, e] = x.toExponential(3).split('e');
+  return `${Number(m)}e${Number(e)}`;
+}
+
+/** A relative error: 3.2e-9. */
+export function fmtRelError(x) {
+  if (!Number.isFinite(x)) return DASH;
+  if (x === 0) return '0';
+  const [m, e] = x.toExponential(1).split('e');
+  return `${m}e${Number(e)}`;
+}
+
+/**
+ * hooks: graphExamples, graphExample (the wasm functions), getPg(), getPoints() (flat
+ * [x, y, label, is_test] * n), getStep() (the training step count), notify(text, opts),
+ * errText(e), reducedMotion (a MediaQueryList), onHighlight() (the chosen point changed),
+ * onPicking(on) (the plot should pick instead of add).
+ */
+export function createGraphView(hooks) {
+  const el = {
+    section: $('graph-view'),
+    heading: $('h-graph'),
+    source: $('graph-source'),
+    examples: $('graph-examples'),
+    inputs: $('graph-inputs'),
+    inputList: $('graph-input-list'),
+    live: $('graph-live'),
+    network: $('graph-network'),
+    diagram: $('net-diagram'),
+    neuron: $('graph-neuron'),
+    point: $('graph-point'),
+    pick: $('graph-pick'),
+    pointInfo: $('graph-point-info'),
+    liveNote: $('graph-live-note'),
+    forward: $('graph-forward'),
+    backward: $('graph-backward'),
+    run: $('graph-run'),
+    reset: $('graph-reset'),
+    progress: $('graph-progress'),
+    dot: $('graph-dot'),
+    check: $('check-gradients'),
+    checkResult: $('gradcheck-result'),
+    lead: $('graph-explain-lead'),
+    lines: $('graph-explain-lines'),
+    title: $('graph-title'),
+    scroll: $('graph-scroll'),
+    svg: $('graph-svg'),
+    goto: document.getElementById('goto-graph'),
+  };
+
+  const examples = hooks.graphExamples();
+  const inputValues = new Map(examples.map((e) => [e.name, e.inputs.map(([, d]) => d)]));
+  const renderer = new GraphRenderer(el.svg);
+  const diagram = new NetworkDiagram(el.diagram, (layer, index) => chooseNeuron(layer, index));
+  const live = { layer: 0, index: 0, point: 0, last: 0, lastStep: -1, dirty: true, layers: 0, sizes: '' };
+  let source = DEFAULT_SOURCE;
+  let view = null;
+  let stepper = null;
+  let picking = false;
+  let visible = true;
+
+  // ------------------------------------------------------------ building the controls
+
+  for (const e of examples) {
+    const option = document.createElement('option');
+    option.value = `ex:${e.name}`;
+    option.textContent = EXAMPLE_TEXT[e.name] || e.name;
+    el.examples.append(option);
+  }
+  el.source.value = source;
+
+  function buildInputs(name) {
+    const ex = examples.find((e) => e.name === name);
+    el.inputList.replaceChildren();
+    if (!ex) return;
+    const values = inputValues.get(name);
+    ex.inputs.forEach(([label, def], i) => {
+      const wrap = document.createElement('label');
+      wrap.className = 'graph-input';
+      const text = document.createElement('span');
+      text.textContent = label;
+      const input = document.createElement('input');
+      input.type = 'number';
+      input.id = `graph-input-${i}`;
+      input.step = 'any';
+      input.value = String(Number(values[i].toFixed(4)));
+      input.dataset.label = label;
+      input.title = `The value of ${label} (default ${fmt4(def)}); the graph recomputes as you type`;
+      input.addEventListener('input', () => {
+        const v = Number(input.value);
+        if (input.value.trim() === '' || !Number.isFinite(v)) return;
+        values[i] = v;
+        computeExample(true);
+      });
+      input.addEventListener('change', () => {
+        if (input.value.trim() === '' || !Number.isFinite(Number(input.value))) {
+          input.value = String(Number(values[i].toFixed(4)));
+        }
+      });
+      wrap.append(text, input);
+      el.inputList.append(wrap);
+    });
+  }
+
+  function buildNeuronOptions(sizes) {
+    const layers = Math.max(0, sizes.length - 1);
+    live.layers = layers;
+    el.neuron.replaceChildren();
+    for (let l = 0; l < layers; l++) {
+      const group = document.createElement('optgroup');
+      group.label = l === layers - 1 ? 'Output layer' : `Hidden layer ${l + 1}`;
+      for (let i = 0; i < sizes[l + 1]; i++) {
+        const option = document.createElement('option');
+        option.value = `${l}:${i}`;
+        option.textContent = neuronName(l, i, layers);
+        group.append(option);
+      }
+      el.neuron.append(group);
+    }
+  }
+
+  // ------------------------------------------------------------ computing and drawing
+
+  function computeExample(keep) {
+    const name = source.slice(3);
+    let next;
+    try {
+      next = hooks.graphExample(name, Float64Array.from(inputValues.get(name) || []));
+    } catch (e) {
+      hooks.notify(`The graph could not be computed: ${hooks.errText(e)}`, { kind: 'error' });
+      return;
+    }
+    show(next, keep);
+  }
+
+  function pointCount() {
+    return Math.floor(hooks.getPoints().length / 4);
+  }
+
+  function computeLive(keep) {
+    const pg = hooks.getPg();
+    if (!pg) return;
+    live.dirty = false;
+    live.last = performance.now();
+    live.lastStep = hooks.getStep();
+    let next = null;
+    try {
+      next = pg.neuron_graph(live.layer, live.index, live.point);
+    } catch (e) {
+      hooks.notify(`The neuron's graph could not be computed: ${hooks.errText(e)}`, { kind: 'error' });
+    }
+    if (!next) {
+      view = null;
+      stepper = null;
+      el.svg.replaceChildren();
+      el.title.textContent = pointCount() === 0 ? 'No data points: add one on the plot to see a neuron work on it.' : 'No such neuron or point.';
+      el.lead.textContent = '';
+      el.lines.replaceChildren();
+      el.progress.textContent = '';
+      return;
+    }
+    show(next, keep);
+  }
+
+  function show(next, keep) {
+    view = next;
+    if (stepper) stepper.setView(view, keep);
+    else stepper = new Stepper(view);
+    draw();
+  }
+
+  function liveTitle() {
+    const pts = hooks.getPoints();
+    const p = live.point;
+    const name = neuronName(live.layer, live.index, live.layers);
+    if (p * 4 + 3 >= pts.length) return `Live network: ${name}`;
+    return `Live network: ${name}, on point #${p}`;
+  }
+
+  function showPointInfo() {
+    const pts = hooks.getPoints();
+    const p = live.point;
+    if (p * 4 + 3 >= pts.length) {
+      el.pointInfo.textContent = 'No such point.';
+      return;
+    }
+    const cls = pts[p * 4 + 2] > 0 ? '+1 (blue circle)' : '−1 (orange square)';
+    const kind = pts[p * 4 + 3] > 0.5 ? 'test' : 'training';
+    el.pointInfo.textContent = `Point #${p}: x ${fmt4(pts[p * 4])}, y ${fmt4(pts[p * 4 + 1])}, class ${cls}, a ${kind} point. It is ringed on the plot.`;
+  }
+
+  function draw() {
+    if (!view || !stepper) return;
+    renderer.render(view, stepper.display());
+    el.title.textContent = source === 'live' ? liveTitle() : `Guided example: ${EXAMPLE_TEXT[view.title] || view.title}`;
+    const isOutput = live.layer === live.layers - 1;
+    const seedNote =
+      source === 'live'
+        ? `d(loss)/d(${view.nodes[stepper.root].label || 'out'}) on this point, from ${isOutput ? 'the loss' : 'the layers after this one'}`
+        : '';
+    const { lead, lines } = stepper.explain({ seedNote });
+    el.lead.textContent = lead;
+    el.lines.replaceChildren(
+      ...lines.map((t) => {
+        const li = document.createElement('li');
+        li.textContent = t;
+        return li;
+      }),
+    );
+    el.progress.textContent = stepper.mode === 'all' ? 'all computed' : stepper.progress();
+    if (source === 'live') {
+      let note = stepper.stepping
+        ? 'Live updates are paused while you step through it: press Run all to follow training again.'
+        : `Follows training: redrawn at most ${hooks.reducedMotion.matches ? 'once' : 'twice'} a second while it runs.`;
+      const seed = view.backward.length ? view.backward[0].grad : view.nodes[stepper.root].grad;
+      if (seed === 0) {
+        note +=
+          ' On this point the loss does not depend on this neuron (for example a point beyond the hinge margin, or a ReLU that is off on the way), so every grad is 0: pick a point near the decision boundary to see gradients flow.';
+      }
+      el.liveNote.textContent = note;
+    }
+  }
+
+  // ------------------------------------------------------------ choosing what to show
+
+  function setSource(next) {
+    source = next;
+    el.source.value = source;
+    const isLive = source === 'live';
+    el.inputs.hidden = isLive;
+    el.live.hidden = !isLive;
+    el.network.hidden = !isLive;
+    el.section.classList.toggle('is-live', isLive);
+    if (!isLive) setPicking(false);
+    stepper = null;
+    if (isLive) {
+      syncLive();
+      computeLive(false);
+    } else {
+      buildInputs(source.slice(3));
+      computeExample(false);
+    }
+    hooks.onHighlight();
+  }
+
+  function chooseNeuron(layer, index) {
+    live.layer = layer;
+    live.index = index;
+    el.neuron.value = `${layer}:${index}`;
+    diagram.select(layer, index);
+    stepper = null;
+    computeLive(false);
+  }
+
+  function choosePoint(p) {
+    const n = pointCount();
+    live.point = Math.max(0, Math.min(Math.max(0, n - 1), Math.round(p)));
+    el.point.value = String(live.point);
+    showPointInfo();
+    stepper = null;
+    computeLive(false);
+    hooks.onHighlight();
+  }
+
+  /** Bring the live controls in line with the current model and points. */
+  function syncLive() {
+    const pg = hooks.getPg();
+    if (!pg) return;
+    const net = pg.network();
+    const key = net.sizes.join(',');
+    if (key !== live.sizes) {
+      live.sizes = key;
+      buildNeuronOptions(net.sizes);
+    }
+    live.layer = Math.max(0, Math.min(live.layers - 1, live.layer));
+    live.index = Math.max(0, Math.min((net.sizes[live.layer + 1] || 1) - 1, live.index));
+    el.neuron.value = `${live.layer}:${live.index}`;
+    diagram.setNetwork(net);
+    diagram.select(live.layer, live.index);
+    const n = pointCount();
+    el.point.max = String(Math.max(0, n - 1));
+    live.point = Math.max(0, Math.min(Math.max(0, n - 1), live.point));
+    el.point.value = String(live.point);
+    showPointInfo();
+  }
+
+  function setPicking(on) {
+    picking = !!on && source === 'live';
+    el.pick.setAttribute('aria-pressed', picking ? 'true' : 'false');
+    el.pick.textContent = picking ? 'Picking: click the plot' : 'Pick point';
+    hooks.onPicking(picking);
+  }
+
+  // ------------------------------------------------------------ events
+
+  el.source.addEventListener('change', () => setSource(el.source.value));
+  el.neuron.addEventListener('change', () => {
+    const [l, i] = el.neuron.value.split(':').map(Number);
+    chooseNeuron(l, i);
+  });
+  el.point.addEventListener('change', () => {
+    const v = Number(el.point.value);
+    if (el.point.value.trim() === '' || !Number.isFinite(v)) {
+      el.point.value = String(live.point);
+      return;
+    }
+    choosePoint(v);
+  });
+  el.pick.addEventListener('click', () => setPicking(!picking));
+  document.addEventListener('keydown', (ev) => {
+    if (picking && ev.key === 'Escape') setPicking(false);
+  });
+
+  el.forward.addEventListener('click', () => {
+    if (!stepper) return;
+    stepper.forward();
+    draw();
+  });
+  el.backward.addEventListener('click', () => {
+    if (!stepper) return;
+    stepper.backward();
+    draw();
+  });
+  el.run.addEventListener('click', () => {
+    if (!stepper) return;
+    stepper.runAll();
+    if (source === 'live') computeLive(true);
+    else draw();
+  });
+  el.reset.addEventListener('click', () => {
+    if (!stepper) return;
+    stepper.reset();
+    draw();
+  });
+
+  el.dot.addEventListener('click', () => {
+    if (!view) return;
+    const blob = new Blob([view.dot], { type: 'text/vnd.graphviz' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'graph.dot';
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  });
+
+  el.check.addEventListener('click', () => {
+    const pg = hooks.getPg();
+    if (!pg) return;
+    let r;
+    try {
+      r = pg.check_gradients();
+    } catch (e) {
+      el.checkResult.textContent = `The check failed: ${hooks.errText(e)}`;
+      return;
+    }
+    el.checkResult.textContent =
+      `largest relative error ${fmtRelError(r.max_rel_error)} over ${r.params} parameters ` +
+      `(param #${r.worst_param}: autograd ${sig4(r.autograd)}, numeric ${sig4(r.numeric)}), at step ${hooks.getStep()}`;
+  });
+
+  if (el.goto) {
+    el.goto.addEventListener('click', () => {
+      el.section.scrollIntoView({ behavior: hooks.reducedMotion.matches ? 'auto' : 'smooth', block: 'start' });
+      el.heading.focus({ preventScroll: true });
+    });
+  }
+
+  new ResizeObserver(() => renderer.fit(el.scroll.clientWidth - 2)).observe(el.scroll);
+  new IntersectionObserver((entries) => {
+    for (const e of entries) visible = e.isIntersecting;
+  }).observe(el.section);
+
+  setSource(DEFAULT_SOURCE);
+
+  // ------------------------------------------------------------ what main.js calls
+
+  return {
+    /** Called every frame: redraws the live neuron, throttled, when training moved it. */
+    tick(now) {
+      if (source !== 'live' || !visible) return;
+      const every = hooks.reducedMotion.matches ? LIVE_MS_REDUCED : LIVE_MS;
+      if (now - live.last < every) return;
+      const step = hooks.getStep();
+      if (!live.dirty && step === live.lastStep) return;
+      const pg = hooks.getPg();
+      if (!pg) return;
+      diagram.setNetwork(pg.network());
+      if (stepper && stepper.stepping) {
+        // The drawing stays as the user is stepping it; only the diagram follows training.
+        live.last = now;
+        live.lastStep = step;
+        return;
+      }
+      computeLive(true);
+    },
+    /** A new model (rebuild, reset, import): new layer sizes, new weights. */
+    modelChanged() {
+      if (source !== 'live') {
+        live.dirty = true;
+        return;
+      }
+      syncLive();
+      stepper = null;
+      computeLive(false);
+    },
+    /** Points were added or replaced. */
+    pointsChanged() {
+      live.dirty = true;
+      if (source === 'live') syncLive();
+    },
+    get picking() {
+      return picking;
+    },
+    /** The user picked point `index` on the plot. */
+    pickPoint(index) {
+      setPicking(false);
+      choosePoint(index);
+    },
+    /** The point to ring on the plot, or -1. */
+    highlightPoint() {
+      return source === 'live' ? live.point : -1;
+    },
+    /** For the tests and the console. */
+    get state() {
+      return { source, layer: live.layer, index: live.index, point: live.point, mode: stepper ? stepper.mode : null };
+    },
+  };
+}
