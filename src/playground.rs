@@ -378,8 +378,10 @@ impl Playground {
         if let Some(k) = self.diverged_at {
             s.diverged = true;
             s.message = Some(format!(
-                "diverged at step {k}: the loss or a gradient became infinite or NaN. \
-                 Learning rate too high? Lower it or press Reset; the weights were kept from step {k}."
+                "diverged at step {k}: the loss or a gradient overflowed to infinity. \
+                 Learning rate too high? The weights went back to step {}; lower the rate to \
+                 go on from there, or press Reset.",
+                self.trainer.step
             ));
         } else if self.train.is_empty() {
             s.message = Some("no training points: click on the plot to add some".into());

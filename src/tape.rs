@@ -78,56 +78,45 @@ type ChainDraft = (usize, usize, Vec<(usize, usize)>);
 const NOWHERE: usize = usize::MAX;
 
 // Op codes for const generics: with the op a compile-time constant inside each kernel, the
-// `match` in `Op::eval`/`Op::local_grads` folds away and the loops vectorize.
+// `match` in `Op::eval`/`Op::local_grads` folds away and the loops vectorize. Only the ops of
+// networks and their usual losses get a kernel of their own; the rare ones (`/`, `powf`,
+// `exp`, `ln`, `abs`) share one that matches at run time, which keeps the wasm bundle small.
+const GENERIC: u8 = 0;
 const ADD: u8 = 1;
 const SUB: u8 = 2;
 const MUL: u8 = 3;
-const DIV: u8 = 4;
-const NEG: u8 = 5;
-const POW: u8 = 6;
-const EXP: u8 = 7;
-const LN: u8 = 8;
-const TANH: u8 = 9;
-const RELU: u8 = 10;
-const SIGMOID: u8 = 11;
-const ABS: u8 = 12;
+const NEG: u8 = 4;
+const TANH: u8 = 5;
+const RELU: u8 = 6;
+const SIGMOID: u8 = 7;
 
 #[inline(always)]
-fn op_of<const K: u8>(k: f64) -> Op {
+fn op_of<const K: u8>(op: Op) -> Op {
     match K {
         ADD => Op::Add,
         SUB => Op::Sub,
         MUL => Op::Mul,
-        DIV => Op::Div,
         NEG => Op::Neg,
-        POW => Op::Pow(k),
-        EXP => Op::Exp,
-        LN => Op::Ln,
         TANH => Op::Tanh,
         RELU => Op::Relu,
         SIGMOID => Op::Sigmoid,
-        ABS => Op::Abs,
-        _ => Op::Leaf,
+        _ => op,
     }
 }
 
-/// Calls `$kernel::<CODE>(exponent, args...)` for the op's code.
+/// Calls `$kernel::<CODE>(op, args...)` with the op's code.
 macro_rules! dispatch {
     ($op:expr, $kernel:ident, $($arg:expr),*) => {
         match $op {
-            Op::Add => $kernel::<ADD>(0.0, $($arg),*),
-            Op::Sub => $kernel::<SUB>(0.0, $($arg),*),
-            Op::Mul => $kernel::<MUL>(0.0, $($arg),*),
-            Op::Div => $kernel::<DIV>(0.0, $($arg),*),
-            Op::Neg => $kernel::<NEG>(0.0, $($arg),*),
-            Op::Pow(k) => $kernel::<POW>(k, $($arg),*),
-            Op::Exp => $kernel::<EXP>(0.0, $($arg),*),
-            Op::Ln => $kernel::<LN>(0.0, $($arg),*),
-            Op::Tanh => $kernel::<TANH>(0.0, $($arg),*),
-            Op::Relu => $kernel::<RELU>(0.0, $($arg),*),
-            Op::Sigmoid => $kernel::<SIGMOID>(0.0, $($arg),*),
-            Op::Abs => $kernel::<ABS>(0.0, $($arg),*),
             Op::Leaf => {}
+            Op::Add => $kernel::<ADD>($op, $($arg),*),
+            Op::Sub => $kernel::<SUB>($op, $($arg),*),
+            Op::Mul => $kernel::<MUL>($op, $($arg),*),
+            Op::Neg => $kernel::<NEG>($op, $($arg),*),
+            Op::Tanh => $kernel::<TANH>($op, $($arg),*),
+            Op::Relu => $kernel::<RELU>($op, $($arg),*),
+            Op::Sigmoid => $kernel::<SIGMOID>($op, $($arg),*),
+            _ => $kernel::<GENERIC>($op, $($arg),*),
         }
     };
 }
@@ -717,8 +706,8 @@ fn chain_backward_same(gx: &mut [f64], x: &[f64], go: &[f64]) {
 }
 
 #[inline(always)]
-fn forward_kernel<const K: u8>(p: f64, kind: Kind, out: &mut [f64], a: &[f64], b: &[f64]) {
-    let op = op_of::<K>(p);
+fn forward_kernel<const K: u8>(op: Op, kind: Kind, out: &mut [f64], a: &[f64], b: &[f64]) {
+    let op = op_of::<K>(op);
     match kind {
         Kind::Uniform => out[0] = op.eval(a[0], b[0]),
         Kind::V | Kind::Same => {
@@ -768,14 +757,14 @@ fn lanes_sum(n: usize, mut f: impl FnMut(usize) -> f64) -> f64 {
 /// Backward for an op whose operands are one node (unary ops, `x * x`).
 #[inline(always)]
 fn backward_same<const K: u8>(
-    p: f64,
+    op: Op,
     kind: Kind,
     a: &[f64],
     out: &[f64],
     go: &[f64],
     ga: &mut [f64],
 ) {
-    let op = op_of::<K>(p);
+    let op = op_of::<K>(op);
     let both = op.arity() == 2;
     let local = |x: f64, o: f64| {
         let (da, db) = op.local_grads(x, x, o);
@@ -799,7 +788,7 @@ fn backward_same<const K: u8>(
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn backward_pair<const K: u8>(
-    p: f64,
+    op: Op,
     kind: Kind,
     a: &[f64],
     b: &[f64],
@@ -808,7 +797,7 @@ fn backward_pair<const K: u8>(
     ga: &mut [f64],
     gb: &mut [f64],
 ) {
-    let op = op_of::<K>(p);
+    let op = op_of::<K>(op);
     match kind {
         Kind::Uniform => {
             let (da, db) = op.local_grads(a[0], b[0], out[0]);

@@ -18,6 +18,9 @@ use serde::{Deserialize, Serialize};
 /// a row of every node stays in cache. Larger batches run in several chunks.
 pub const CHUNK: usize = 128;
 
+/// Steps between the checkpoints that a divergence returns to.
+pub const CHECKPOINT_EVERY: u64 = 50;
+
 /// The knobs of training that can change while it runs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrainConfig {
@@ -74,8 +77,8 @@ pub struct StepStats {
     /// Fraction of the batch classified right.
     pub accuracy: f64,
     pub learning_rate: f64,
-    /// Set when the loss, a gradient or an updated parameter was not finite; the update was
-    /// then undone, so the model keeps its last finite parameters.
+    /// Set when the loss, a gradient or an updated parameter was not finite; the parameters
+    /// then went back to the last checkpoint (see [`Trainer::checkpoint_step`]).
     pub diverged: bool,
 }
 
@@ -93,6 +96,9 @@ pub struct Trainer {
     ids: TapeIds,
     grads: Vec<f64>,
     previous: Vec<f64>,
+    /// Parameters to return to on divergence, and (step, samples seen, loss) when taken.
+    checkpoint_params: Vec<f64>,
+    checkpoint_at: Option<(u64, u64, f64)>,
     order: Vec<usize>,
     cursor: usize,
     rng: Rng,
@@ -120,6 +126,8 @@ impl Trainer {
             ids,
             grads: vec![0.0; n],
             previous: vec![0.0; n],
+            checkpoint_params: vec![0.0; n],
+            checkpoint_at: None,
             order: Vec::new(),
             cursor: 0,
             rng: Rng::new(seed ^ 0x0BA7_C4E5),
@@ -176,8 +184,7 @@ impl Trainer {
         let (loss, correct) = self.loss_and_grad(train, batch);
         stats.loss = loss;
         stats.accuracy = correct as f64 / batch.len() as f64;
-        self.samples_seen += batch.len() as u64;
-        self.update(&mut stats);
+        self.update(&mut stats, batch.len());
         stats
     }
 
@@ -214,8 +221,7 @@ impl Trainer {
         }
         stats.loss = total.data();
         stats.accuracy = correct as f64 / batch.len() as f64;
-        self.samples_seen += batch.len() as u64;
-        self.update(&mut stats);
+        self.update(&mut stats, batch.len());
         stats
     }
 
@@ -368,22 +374,50 @@ impl Trainer {
 
     /// Applies the optimiser, unless the loss or gradient is not finite; undoes an update that
     /// made a parameter non-finite. Either way `stats.diverged` says so.
-    fn update(&mut self, stats: &mut StepStats) {
-        if !stats.loss.is_finite() || self.grads.iter().any(|g| !g.is_finite()) {
-            stats.diverged = true;
-            return;
-        }
-        self.previous.copy_from_slice(&self.model.params);
-        self.optimizer
-            .update(&mut self.model.params, &self.grads, stats.learning_rate);
-        if self.model.params.iter().any(|p| !p.is_finite()) {
+    fn update(&mut self, stats: &mut StepStats, batch_len: usize) {
+        let finite = stats.loss.is_finite() && self.grads.iter().all(|g| g.is_finite());
+        if finite {
+            self.previous.copy_from_slice(&self.model.params);
+            self.optimizer
+                .update(&mut self.model.params, &self.grads, stats.learning_rate);
+            if self.model.params.iter().all(|p| p.is_finite()) {
+                self.step += 1;
+                self.samples_seen += batch_len as u64;
+                self.checkpoint(stats.loss);
+                return;
+            }
             self.model.params.copy_from_slice(&self.previous);
-            // The optimiser's moments saw the bad step too; start them afresh.
-            self.optimizer = Optimizer::new(self.config.optimizer, self.config.momentum);
-            stats.diverged = true;
-            return;
         }
-        self.step += 1;
+        // Diverged. Weights that blew up stay finite for a while before the loss overflows, so
+        // going back one step is not enough: return to the last checkpoint, taken before the
+        // loss started to explode, so that a lower learning rate can carry on from there.
+        stats.diverged = true;
+        if let Some((step, seen, _)) = self.checkpoint_at {
+            self.model.params.copy_from_slice(&self.checkpoint_params);
+            self.step = step;
+            self.samples_seen = seen;
+        }
+        // The optimiser's moments saw the bad steps too; start them afresh.
+        self.optimizer = Optimizer::new(self.config.optimizer, self.config.momentum);
+    }
+
+    /// Every [`CHECKPOINT_EVERY`] steps, keeps the parameters (taken before this step's
+    /// update, with the finite loss `loss`), unless the loss has grown tenfold since the last
+    /// checkpoint: then training is likely diverging and the older checkpoint is the one to keep.
+    fn checkpoint(&mut self, loss: f64) {
+        let due = match self.checkpoint_at {
+            None => true,
+            Some((step, _, best)) => self.step >= step + CHECKPOINT_EVERY && loss <= 10.0 * best,
+        };
+        if due {
+            self.checkpoint_params.copy_from_slice(&self.previous);
+            self.checkpoint_at = Some((self.step - 1, self.samples_seen, loss));
+        }
+    }
+
+    /// The step whose parameters a divergence returns to.
+    pub fn checkpoint_step(&self) -> Option<u64> {
+        self.checkpoint_at.map(|c| c.0)
     }
 }
 

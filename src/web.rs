@@ -37,10 +37,13 @@ pub fn debug_panic(message: &str) {
     panic!("{message}");
 }
 
+/// A Rust value as a plain JS object, through JSON text (serde_json is linked anyway, so this
+/// costs no extra code size; None and non-finite numbers become null).
 fn to_js<T: Serialize>(v: &T) -> JsValue {
-    // `serialize_maps_as_objects` so the page gets plain objects; None becomes null.
-    let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    v.serialize(&ser).unwrap_or(JsValue::NULL)
+    serde_json::to_string(v)
+        .ok()
+        .and_then(|s| js_sys::JSON::parse(&s).ok())
+        .unwrap_or(JsValue::NULL)
 }
 
 fn err(msg: impl Into<String>) -> JsError {

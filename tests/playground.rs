@@ -95,19 +95,29 @@ fn divergence_pauses_with_a_message_and_resumes_after_a_change() {
     }
     assert!(s.diverged, "lr 10 on MSE should diverge");
     let msg = s.message.clone().unwrap();
+    // The weights went back to a checkpoint before the blow-up: the step says which.
+    let back = pg.trainer().step;
+    assert!(pg.trainer().checkpoint_step() == Some(back));
     assert!(
-        msg.starts_with(&format!("diverged at step {}", s.step))
-            && msg.contains("Learning rate too high?"),
+        msg.starts_with("diverged at step ")
+            && msg.contains("Learning rate too high?")
+            && msg.contains(&format!("went back to step {back}")),
         "{msg}"
     );
+    assert_eq!(s.step, back);
     // Nothing non-finite reaches the page.
     assert!(s.train_loss.is_none_or(f64::is_finite));
+    assert!(pg.model().params.iter().all(|p| p.is_finite()));
     let grid = pg.boundary(20).to_vec();
     assert!(grid.iter().all(|v| v.is_finite()));
-    let at = pg.trainer().step;
-    assert_eq!(pg.step(10).step, at, "paused while diverged");
+    assert_eq!(pg.step(10).step, back, "paused while diverged");
+    // A lower learning rate carries on from the checkpoint, past where it diverged.
     pg.set_learning_rate(0.001);
     assert!(!pg.stats().diverged);
+    let s = pg.step(500);
+    assert!(!s.diverged, "{:?}", s.message);
+    assert_eq!(s.step, back + 500);
+    assert!(s.train_loss.is_some_and(f64::is_finite));
 }
 
 #[test]

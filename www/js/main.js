@@ -50,7 +50,7 @@ document.getElementById('panic-reload').addEventListener('click', () => window.l
 
 // ---------------------------------------------------------------- constants, elements
 
-const RESOLUTION = 64; // boundary grid cells per side
+const RESOLUTION = 150; // boundary grid cells per side (the model is evaluated at every cell centre each frame)
 const FRAME_BUDGET_MS = 12; // step() time per frame above which speed is lowered
 const NOTICE_TTL_MS = 12000;
 const MAX_NOTICES = 5;
@@ -151,9 +151,14 @@ function errText(e) {
 
 // ---------------------------------------------------------------- notices
 
-/** Show a message in the polite live region. kind: info | warn | error. */
+/**
+ * Show a message in the polite live region. kind: info | warn | error. `text` may be a list:
+ * its lines become one notice (one paragraph each), so that a batch of messages (a link with
+ * many out-of-range settings) is not cut down by the MAX_NOTICES cap.
+ */
 function notify(text, { kind = 'warn', sticky = false } = {}) {
-  const message = String(text);
+  const lines = (Array.isArray(text) ? text : [text]).map(String);
+  const message = lines.join('\n');
   for (const li of el.notices.children) {
     if (li.dataset.text === message) {
       li.dataset.until = String(sticky ? Infinity : performance.now() + NOTICE_TTL_MS);
@@ -164,14 +169,23 @@ function notify(text, { kind = 'warn', sticky = false } = {}) {
   li.className = kind;
   li.dataset.text = message;
   li.dataset.until = String(sticky ? Infinity : performance.now() + NOTICE_TTL_MS);
-  const p = document.createElement('p');
-  p.textContent = message; // never as HTML
+  const paragraphs = lines.map((line) => {
+    const p = document.createElement('p');
+    p.textContent = line; // never as HTML
+    return p;
+  });
   const close = document.createElement('button');
   close.type = 'button';
   close.textContent = 'Dismiss';
   close.title = 'Hide this message';
   close.addEventListener('click', () => li.remove());
-  li.append(p, close);
+  if (paragraphs.length === 1) {
+    li.append(paragraphs[0], close);
+  } else {
+    const body = document.createElement('div'); // the lines stack; the button stays beside
+    body.append(...paragraphs);
+    li.append(body, close);
+  }
   el.notices.append(li);
   while (el.notices.children.length > MAX_NOTICES) el.notices.firstElementChild.remove();
 }
@@ -191,7 +205,8 @@ function flushNotices() {
   } catch (e) {
     return;
   }
-  if (Array.isArray(list)) for (const m of list) notify(m, { kind: 'warn' });
+  // Messages from one call belong together (the clamps of one link): one notice for them all.
+  if (Array.isArray(list) && list.length) notify(list.length === 1 ? list[0] : list, { kind: 'warn' });
 }
 
 // ---------------------------------------------------------------- URL
@@ -279,11 +294,11 @@ function buildNeuronInputs(hidden) {
     input.type = 'number';
     input.id = `neurons-${i}`;
     input.min = '1';
-    input.max = '16';
+    input.max = '32';
     input.step = '1';
     input.inputMode = 'numeric';
     input.value = String(size);
-    input.title = `Neurons in hidden layer ${i + 1} (1 to 16); rebuilds the network`;
+    input.title = `Neurons in hidden layer ${i + 1} (1 to 32); rebuilds the network`;
     input.addEventListener('change', () => onNeuronsChange(i, input));
     label.append(text, input);
     el.neurons.append(label);
@@ -547,8 +562,8 @@ el.layers.addEventListener('change', () => {
 function onNeuronsChange(i, input) {
   const hidden = pg.config().hidden.slice();
   const v = intOr(input.value, hidden[i]);
-  hidden[i] = Math.max(1, Math.min(16, v));
-  if (hidden[i] !== v) notify(`Neurons per layer go from 1 to 16; layer ${i + 1} set to ${hidden[i]}.`, { kind: 'info' });
+  hidden[i] = Math.max(1, Math.min(32, v));
+  if (hidden[i] !== v) notify(`Neurons per layer go from 1 to 32; layer ${i + 1} set to ${hidden[i]}.`, { kind: 'info' });
   rebuild({ hidden });
 }
 
@@ -996,5 +1011,9 @@ globalThis.playground = {
   },
   get limits() {
     return { lr: LR_SLIDER, l2: L2_SLIDER, speed: SPEED_STOPS };
+  },
+  /** The wasm linear memory's size in bytes (read-only; the soak test watches it). */
+  memoryBytes() {
+    return wasm ? wasm.memory.buffer.byteLength : 0;
   },
 };

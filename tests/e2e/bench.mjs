@@ -1,0 +1,300 @@
+// The wasm benchmark (`make bench-wasm`, after `trunk build --release`): not a test file.
+//
+// 1. In headless Chromium, the same workloads as the native criterion benchmarks
+//    (benches/engine.rs), timed inside wasm by the bindings' own bench functions:
+//    micrograd's demo step on the tape (1000 steps) and on the dynamic graph (100 steps), and
+//    the page's 150x150 boundary grid (20 grids); the median of 5 rounds each, after 3 s of
+//    discarded warm-up rounds (wasm tier-up). They run in a blank page of the same origin
+//    (served by a Playwright route, not a file in dist/) so the playground's own animation
+//    does not share the CPU.
+// 2. The page itself: frames per second (a requestAnimationFrame counter) and steps per
+//    second over 5 s, with the default settings (moons, 10 steps/frame) and with
+//    `#speed=100`.
+// 3. The gzipped size (level 9) of dist/*.wasm.
+//
+// Prints a table beside the native results (target/criterion/.../new/estimates.json, when
+// present) and writes every figure to target/bench-wasm.json.
+//
+//   node tests/e2e/bench.mjs        ROUNDS=5 FPS_SECONDS=5 WARMUP_MS=3000 to change the defaults
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { DIST, ROOT, openPage, requireDist, startServer, waitForTraining } from './helpers.mjs';
+
+const ROUNDS = Number(process.env.ROUNDS || 5);
+const FPS_SECONDS = Number(process.env.FPS_SECONDS || 5);
+const WARMUP_MS = Number(process.env.WARMUP_MS || 3000);
+const BINDINGS = 'micrograd-playground.js';
+const OUT = path.join(ROOT, 'target', 'bench-wasm.json');
+const CRITERION = path.join(ROOT, 'target', 'criterion');
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** criterion's mean estimate for a benchmark id (e.g. 'demo_step/tape'), in ns, or null. */
+function criterionMean(id) {
+  const file = path.join(CRITERION, ...id.split('/'), 'new', 'estimates.json');
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')).mean.point_estimate;
+  } catch {
+    return null;
+  }
+}
+
+function cpuModel() {
+  try {
+    const line = fs
+      .readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
+    return line ? line.split(':')[1].trim() : os.cpus()[0]?.model || 'unknown';
+  } catch {
+    return os.cpus()[0]?.model || 'unknown';
+  }
+}
+
+function machine() {
+  try {
+    return execFileSync('uname', ['-m'], { encoding: 'utf8' }).trim();
+  } catch {
+    return os.arch();
+  }
+}
+
+/** Run the bindings' bench functions in a blank same-origin page. */
+async function benchWasm(server) {
+  const opened = await openPage(server.url);
+  const { page, problems } = opened;
+  try {
+    // A virtual page: same origin as the bindings, no playground running in it.
+    await page.route('**/__bench.html', (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        body: '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>' +
+          '<link rel="icon" href="data:,"></head><body>wasm benchmark</body></html>',
+      }),
+    );
+    await page.goto(`${server.url}__bench.html`);
+    const userAgent = await page.evaluate(() => navigator.userAgent);
+    const exports = await page.evaluate(async (url) => {
+      const mod = await import(url);
+      await mod.default();
+      globalThis.__bench = mod;
+      return Object.keys(mod);
+    }, `/${BINDINGS}`);
+    for (const name of ['bench_demo_step', 'bench_boundary']) {
+      if (!exports.includes(name)) {
+        throw new Error(
+          `dist/${BINDINGS} does not export ${name} (it exports: ${exports.join(', ')}): ` +
+            'rebuild with `trunk build --release`',
+        );
+      }
+    }
+    const workloads = [
+      { key: 'demo_step_tape', label: 'demo step, tape (1000 steps)', unit: 'us', call: ['bench_demo_step', 1000, false] },
+      { key: 'demo_step_dynamic', label: 'demo step, dynamic graph (100 steps)', unit: 'us', call: ['bench_demo_step', 100, true] },
+      { key: 'boundary_150x150', label: 'boundary 150x150 (20 grids)', unit: 'ms', call: ['bench_boundary', 150, 20] },
+    ];
+    const results = {};
+    for (const w of workloads) {
+      // Warm-up, discarded: V8 compiles wasm with its baseline compiler first and tiers hot
+      // functions up to the optimising one only after they have run a while (the first
+      // rounds measured here ran 2-5x slower). Criterion warms up natively too.
+      const warm = Date.now();
+      let warmups = 0;
+      while (warmups < 3 || Date.now() - warm < WARMUP_MS) {
+        await page.evaluate(([fn, a, b]) => globalThis.__bench[fn](a, b), w.call);
+        warmups += 1;
+      }
+      const rounds = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        rounds.push(await page.evaluate(([fn, a, b]) => globalThis.__bench[fn](a, b), w.call));
+      }
+      results[w.key] = { unit: w.unit, median: median(rounds), min: Math.min(...rounds), rounds, warmups, call: `${w.call[0]}(${w.call[1]}, ${w.call[2]})` };
+      console.error(
+        `[bench-wasm] ${w.label}: median ${median(rounds).toFixed(3)} ${w.unit}, best ${Math.min(...rounds).toFixed(3)} ` +
+          `(rounds: ${rounds.map((x) => x.toFixed(3)).join(', ')}; ${warmups} warm-up calls)`,
+      );
+    }
+    if (problems.length) console.error(`[bench-wasm] page problems: ${problems.join('; ')}`);
+    return { userAgent, results, problems: [...problems] };
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Frames per second and steps per second of the playground page over FPS_SECONDS. */
+async function pageFps(server, hash) {
+  const opened = await openPage(server.url);
+  const { page, problems } = opened;
+  try {
+    await page.goto(server.url + hash);
+    await waitForTraining(page, 30000);
+    await page.waitForTimeout(1500); // past the page's first second (wasm tier-up)
+    const result = await page.evaluate(async (seconds) => {
+      const pg = globalThis.playground;
+      const step0 = pg.stats.step;
+      let frames = 0;
+      let first = 0;
+      let last = 0;
+      await new Promise((resolve) => {
+        const tick = (now) => {
+          if (!first) first = now;
+          last = now;
+          frames += 1;
+          if (now - first < seconds * 1000) requestAnimationFrame(tick);
+          else resolve();
+        };
+        requestAnimationFrame(tick);
+      });
+      const elapsed = (last - first) / 1000;
+      return {
+        fps: (frames - 1) / elapsed,
+        steps_per_second: (pg.stats.step - step0) / elapsed,
+        seconds: elapsed,
+        speed_at_end: pg.ui.speed,
+        train_loss: pg.stats.train_loss,
+      };
+    }, FPS_SECONDS);
+    if (problems.length) console.error(`[bench-wasm] page problems (${hash || 'default'}): ${problems.join('; ')}`);
+    console.error(
+      `[bench-wasm] page ${hash || '(default)'}: ${result.fps.toFixed(1)} fps, ` +
+        `${Math.round(result.steps_per_second)} steps/s, speed at end ${result.speed_at_end} steps/frame`,
+    );
+    return { hash, ...result, problems: [...problems] };
+  } finally {
+    await opened.close();
+  }
+}
+
+function bundleSizes() {
+  const files = fs.readdirSync(DIST).filter((f) => f.endsWith('.wasm'));
+  if (!files.length) throw new Error(`no .wasm file in ${DIST}`);
+  const wasm = files.map((f) => {
+    const buf = fs.readFileSync(path.join(DIST, f));
+    const gz = zlib.gzipSync(buf, { level: 9 }).length;
+    return { file: f, bytes: buf.length, gzip_bytes: gz, gzip_kb: gz / 1024 };
+  });
+  // Everything the page loads (dist/, recursively), gzipped file by file.
+  let total = 0;
+  let totalGz = 0;
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (e.name.startsWith('.')) continue; // e.g. Trunk's .stage/ during a build
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        const buf = fs.readFileSync(p);
+        total += buf.length;
+        totalGz += zlib.gzipSync(buf, { level: 9 }).length;
+      }
+    }
+  };
+  walk(DIST);
+  return { wasm, dist_bytes: total, dist_gzip_bytes: totalGz, dist_gzip_kb: totalGz / 1024 };
+}
+
+function fmtTime(ns) {
+  if (ns == null || !Number.isFinite(ns)) return '—';
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(1)} us`;
+  return `${ns.toFixed(0)} ns`;
+}
+
+function table(rows, headers) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join(' | ')} |`;
+  return [line(headers), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+async function main() {
+  requireDist();
+  const server = await startServer();
+  let wasm;
+  let pages;
+  try {
+    wasm = await benchWasm(server);
+    pages = {
+      default: await pageFps(server, ''),
+      speed_100: await pageFps(server, '#speed=100'),
+    };
+  } finally {
+    await server.close();
+  }
+  const bundle = bundleSizes();
+
+  // Native (criterion means, ns) beside the wasm medians (converted to ns).
+  const toNs = (r) => (r.unit === 'ms' ? r.median * 1e6 : r.median * 1e3);
+  const rows = [
+    ['demo step, tape', 'demo_step/tape', wasm.results.demo_step_tape],
+    ['demo step, dynamic graph', 'demo_step/dynamic_graph', wasm.results.demo_step_dynamic],
+    ['demo step, hand-derived', 'demo_step/hand_derived', null],
+    ['boundary 150x150', 'boundary_150x150', wasm.results.boundary_150x150],
+  ].map(([label, id, w]) => {
+    const native = criterionMean(id);
+    const wasmNs = w ? toNs(w) : null;
+    return { label, id, native_ns: native, wasm_ns: wasmNs, ratio: native && wasmNs ? wasmNs / native : null };
+  });
+
+  const report = {
+    date: new Date().toISOString(),
+    machine: machine(),
+    cpu: cpuModel(),
+    browser: wasm.userAgent,
+    rounds: ROUNDS,
+    wasm: wasm.results,
+    comparison: rows,
+    page: pages,
+    bundle,
+    problems: [...wasm.problems, ...pages.default.problems, ...pages.speed_100.problems],
+  };
+  fs.mkdirSync(path.dirname(OUT), { recursive: true });
+  fs.writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
+
+  const haveNative = rows.some((r) => r.native_ns != null);
+  console.log('');
+  console.log(`wasm in headless Chromium vs native (criterion), ${report.date.slice(0, 10)}, ${report.machine}, ${report.cpu}`);
+  console.log(`browser: ${report.browser}`);
+  if (!haveNative) console.log('(no native results in target/criterion: run `cargo bench --bench engine` first)');
+  console.log('');
+  console.log(
+    table(
+      rows.map((r) => [r.label, fmtTime(r.native_ns), fmtTime(r.wasm_ns), r.ratio ? `${r.ratio.toFixed(2)}x` : '—']),
+      ['workload', 'native', 'wasm', 'wasm/native'],
+    ),
+  );
+  console.log('');
+  console.log(
+    table(
+      Object.values(pages).map((p) => [
+        `page ${p.hash || '(default)'}`,
+        p.fps.toFixed(1),
+        Math.round(p.steps_per_second).toLocaleString('en-US'),
+        p.speed_at_end,
+      ]),
+      ['page (moons, headless)', 'frames/s', 'steps/s', 'steps/frame at end'],
+    ),
+  );
+  console.log('');
+  for (const w of bundle.wasm) {
+    console.log(`${w.file}: ${(w.bytes / 1024).toFixed(1)} KB, ${w.gzip_kb.toFixed(1)} KB gzipped (level 9)`);
+  }
+  console.log(`whole dist/: ${(bundle.dist_bytes / 1024).toFixed(1)} KB, ${bundle.dist_gzip_kb.toFixed(1)} KB gzipped file by file`);
+  console.log(`written: ${path.relative(ROOT, OUT)}`);
+  if (report.problems.length) {
+    console.error(`[bench-wasm] FAIL: the pages reported problems:\n  ${report.problems.join('\n  ')}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((e) => {
+  console.error(`[bench-wasm] FAIL: ${e.stack || e}`);
+  process.exit(1);
+});
