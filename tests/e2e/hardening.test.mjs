@@ -195,6 +195,9 @@ describe('hardening', { timeout: 400000 }, () => {
         presses += 1;
       }
       assert.equal(await page.evaluate(() => document.activeElement.id), 'lr', `#lr reached by Tab (${presses} presses)`);
+      // Its help text is shown for the keyboard, not only as a hover tooltip.
+      assert.equal(await page.isVisible('#focus-help'), true, 'the focused control\'s help is shown');
+      assert.equal((await page.textContent('#focus-help')).trim(), await page.getAttribute('#lr', 'title'));
       const ring = await page.evaluate(() => {
         const a = document.activeElement;
         const cs = getComputedStyle(a);

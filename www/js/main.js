@@ -992,6 +992,22 @@ main().catch((e) => {
   showFatal(`could not start: ${errText(e)}`);
 });
 
+// Keyboard users get each control's help text (its title) in a line at the bottom of the
+// window while it has focus: a title alone shows only on mouse hover.
+const focusHelp = document.getElementById('focus-help');
+document.addEventListener('focusin', (ev) => {
+  const t = ev.target instanceof Element ? ev.target.closest('[title]') : null;
+  if (t && t.matches(':focus-visible') && t.title) {
+    focusHelp.textContent = t.title;
+    focusHelp.hidden = false;
+  } else {
+    focusHelp.hidden = true;
+  }
+});
+document.addEventListener('focusout', () => {
+  focusHelp.hidden = true;
+});
+
 // Exposed for debugging from the console and for the end-to-end tests.
 globalThis.playground = {
   get pg() {
