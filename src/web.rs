@@ -129,6 +129,7 @@ pub fn graph_example(name: &str, inputs: Vec<f64>) -> Result<JsValue, JsError> {
 pub struct Playground {
     inner: playground::Playground,
     steps_per_second: Option<f64>,
+    last_step_call: Option<f64>,
 }
 
 #[wasm_bindgen]
@@ -150,6 +151,7 @@ impl Playground {
         Ok(Playground {
             inner: playground::Playground::new(config),
             steps_per_second: None,
+            last_step_call: None,
         })
     }
 
@@ -159,6 +161,7 @@ impl Playground {
         Ok(Playground {
             inner: playground::Playground::new(config),
             steps_per_second: None,
+            last_step_call: None,
         })
     }
 
@@ -172,21 +175,25 @@ impl Playground {
         serde_json::to_string(self.inner.config()).unwrap_or_default()
     }
 
-    /// Runs `n` training steps and returns the stats afterwards.
+    /// Runs `n` training steps and returns the stats afterwards. `steps_per_second` is the
+    /// training rate a person sees: steps done over the wall-clock time since the previous
+    /// call (frames included), smoothed; a pause of over a second starts it afresh.
     pub fn step(&mut self, n: usize) -> JsValue {
-        let t0 = performance_now();
+        let now = performance_now();
         let before = self.inner.trainer().step;
         let mut s = self.inner.step(n);
-        let dt = (performance_now() - t0) / 1000.0;
-        let done = s.step - before;
-        if done > 0 && dt > 0.0 {
-            let now = done as f64 / dt;
-            // Smoothed so the readout is steady enough to read.
-            self.steps_per_second = Some(match self.steps_per_second {
-                Some(prev) => 0.9 * prev + 0.1 * now,
-                None => now,
-            });
+        let done = s.step.saturating_sub(before);
+        if let Some(last) = self.last_step_call {
+            let dt = (now - last) / 1000.0;
+            if done > 0 && dt > 0.0 && dt < 1.0 {
+                let rate = done as f64 / dt;
+                self.steps_per_second = Some(match self.steps_per_second {
+                    Some(prev) => 0.9 * prev + 0.1 * rate,
+                    None => rate,
+                });
+            }
         }
+        self.last_step_call = Some(now);
         s.steps_per_second = self.steps_per_second;
         to_js(&s)
     }
@@ -270,6 +277,7 @@ impl Playground {
         Ok(Playground {
             inner: playground::Playground::from_json(json).map_err(err)?,
             steps_per_second: None,
+            last_step_call: None,
         })
     }
 

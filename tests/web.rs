@@ -55,7 +55,9 @@ fn golden_run_in_wasm_equals_micrograd_and_native() {
 fn steps_lower_the_loss_on_moons() {
     let mut pg = Playground::new(config(r#"{"dataset":"moons","n_points":100}"#)).unwrap();
     let first = num(&pg.stats(), "train_loss");
-    let s = pg.step(300);
+    // The rate is measured between calls, as the page calls once per frame.
+    assert!(get(&pg.step(100), "steps_per_second").is_null());
+    let s = pg.step(200);
     assert_eq!(num(&s, "step"), 300.0);
     let last = num(&s, "train_loss");
     assert!(last < first * 0.5, "{first} -> {last}");
