@@ -2,30 +2,21 @@
 // backward) on the built page (dist/), in the system Chromium.
 // Run: node --test tests/e2e/   (after `trunk build --release`)
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { SCREENSHOTS, openPage, readNumber, requireDist, startServer, waitFor, waitForTraining } from './helpers.mjs';
+import { SCREENSHOTS, openPage, readNumber, serveDist, waitFor, waitForTraining } from './helpers.mjs';
 
 const TEST_TIMEOUT = 45000;
 
-let server;
-
-before(async () => {
-  requireDist();
-  server = await startServer();
-});
-
-after(async () => {
-  if (server) await server.close();
-});
+const serverUrl = serveDist();
 
 async function withPage(fn, options) {
-  const opened = await openPage(server.url, options);
+  const opened = await openPage(serverUrl(), options);
   try {
-    await opened.page.goto(server.url);
+    await opened.page.goto(serverUrl());
     await waitForTraining(opened.page);
     await opened.page.locator('#graph-view').scrollIntoViewIfNeeded();
     return await fn(opened);
@@ -292,10 +283,10 @@ describe('graph view', { timeout: 400000 }, () => {
   });
 
   test('the Graph view button scrolls to the panel; the panel fits a phone', { timeout: TEST_TIMEOUT }, async () => {
-    const opened = await openPage(server.url, { viewport: { width: 390, height: 844 } });
+    const opened = await openPage(serverUrl(), { viewport: { width: 390, height: 844 } });
     try {
       const { page, problems } = opened;
-      await page.goto(server.url);
+      await page.goto(serverUrl());
       await waitForTraining(page);
       await page.click('#goto-graph');
       await waitFor(

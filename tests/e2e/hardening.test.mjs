@@ -4,23 +4,14 @@
 // and the served page keeps a strict Content-Security-Policy.
 // Run: node --test tests/e2e/   (after `trunk build --release`)
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { openPage, readNumber, requireDist, startServer, waitFor, waitForTraining } from './helpers.mjs';
+import { openPage, readNumber, serveDist, waitFor, waitForTraining } from './helpers.mjs';
 
 const TEST_TIMEOUT = 45000;
 
-let server;
-
-before(async () => {
-  requireDist();
-  server = await startServer();
-});
-
-after(async () => {
-  if (server) await server.close();
-});
+const serverUrl = serveDist();
 
 /**
  * Open the page (optionally with a hash) in a fresh browser, run `fn`, always close it.
@@ -29,7 +20,7 @@ after(async () => {
  * even when the CSP stops its handlers from running.
  */
 async function withPage(hash, fn, options) {
-  const opened = await openPage(server.url, options);
+  const opened = await openPage(serverUrl(), options);
   try {
     await opened.page.addInitScript(() => {
       const watch = { imgs: [], violations: [] };
@@ -47,7 +38,7 @@ async function withPage(hash, fn, options) {
         }
       }).observe(document, { childList: true, subtree: true });
     });
-    await opened.page.goto(server.url + (hash || ''));
+    await opened.page.goto(serverUrl() + (hash || ''));
     return await fn(opened);
   } finally {
     await opened.close();
@@ -407,7 +398,7 @@ describe('hardening', { timeout: 400000 }, () => {
   });
 
   test('the served page has a strict CSP, no inline script and no inline event handlers', { timeout: TEST_TIMEOUT }, async () => {
-    const res = await fetch(server.url);
+    const res = await fetch(serverUrl());
     assert.equal(res.status, 200);
     const html = await res.text();
     const metas = [...html.matchAll(/<meta\b[^>]*>/gi)].map((m) => m[0]);

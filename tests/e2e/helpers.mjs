@@ -7,6 +7,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -153,4 +154,21 @@ export async function readNumber(page, selector) {
 export async function waitForTraining(page, timeout = 15000) {
   await page.waitForSelector('#loading', { state: 'hidden', timeout });
   await waitFor(async () => (await readNumber(page, '#r-step')) > 0, { timeout, message: 'the step counter to move' });
+}
+
+/**
+ * For a test file: serve dist/ on 127.0.0.1 from before its first test until after its last.
+ * Returns the server's base URL (with a trailing slash) as a function, since it is known
+ * only once the `before` hook ran.
+ */
+export function serveDist() {
+  let server;
+  before(async () => {
+    requireDist();
+    server = await startServer();
+  });
+  after(async () => {
+    if (server) await server.close();
+  });
+  return () => server.url;
 }

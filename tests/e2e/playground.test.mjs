@@ -1,39 +1,22 @@
 // End-to-end tests of the built page (dist/), in the system Chromium.
 // Run: node --test tests/e2e/   (after `trunk build --release`)
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import {
-  SCREENSHOTS,
-  openPage,
-  readNumber,
-  requireDist,
-  startServer,
-  waitFor,
-  waitForTraining,
-} from './helpers.mjs';
+import { SCREENSHOTS, openPage, readNumber, serveDist, waitFor, waitForTraining } from './helpers.mjs';
 
 const TEST_TIMEOUT = 30000;
 
-let server;
-
-before(async () => {
-  requireDist();
-  server = await startServer();
-});
-
-after(async () => {
-  if (server) await server.close();
-});
+const serverUrl = serveDist();
 
 /** Open the page (optionally with a hash) in a fresh browser, run `fn`, always close it. */
 async function withPage(hash, fn, options) {
-  const opened = await openPage(server.url, options);
+  const opened = await openPage(serverUrl(), options);
   try {
-    await opened.page.goto(server.url + (hash || ''));
+    await opened.page.goto(serverUrl() + (hash || ''));
     return await fn(opened);
   } finally {
     await opened.close();
@@ -53,7 +36,7 @@ describe('micrograd playground page', { timeout: 200000 }, () => {
       await page.waitForTimeout(1000);
       assert.deepEqual(problems, []);
       assert.ok(requests.some((u) => u.endsWith('.wasm')), `the wasm module was requested: ${requests.join(', ')}`);
-      const origin = new URL(server.url).origin;
+      const origin = new URL(serverUrl()).origin;
       for (const u of requests) {
         if (u.startsWith('data:') || u.startsWith('blob:')) continue;
         assert.equal(new URL(u).origin, origin, `request to ${u}`);
@@ -280,7 +263,7 @@ describe('micrograd playground page', { timeout: 200000 }, () => {
   test('a Rust panic shows the red banner with its message and a Reload button', { timeout: TEST_TIMEOUT }, async () => {
     await withPage('', async ({ page, problems }) => {
       await waitForTraining(page);
-      const bindings = new URL('micrograd-playground.js', server.url).href;
+      const bindings = new URL('micrograd-playground.js', serverUrl()).href;
       const hasHook = await page.evaluate(async (u) => typeof (await import(u)).debug_panic === 'function', bindings);
       assert.ok(hasHook, 'the bindings export debug_panic');
       await page.evaluate(async (u) => {
@@ -371,9 +354,9 @@ describe('micrograd playground page', { timeout: 200000 }, () => {
     const require = createRequire(import.meta.url);
     const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
     // axe is injected with evaluate (not a <script>), so the page's CSP stays on.
-    const { page, close } = await openPage(server.url);
+    const { page, close } = await openPage(serverUrl());
     try {
-      await page.goto(server.url);
+      await page.goto(serverUrl());
       await waitForTraining(page);
       await page.click('#play'); // a still page for a stable audit
       // Every control has a visible label and help text (a title on it or on its label).

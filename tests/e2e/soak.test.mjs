@@ -3,25 +3,16 @@
 // points and stats reuse their buffers).
 // Run: SOAK_STEPS=100000 node --test tests/e2e/soak.test.mjs   (`make soak`; default 20000)
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, readNumber, requireDist, startServer, waitFor, waitForTraining } from './helpers.mjs';
+import { openPage, readNumber, serveDist, waitFor, waitForTraining } from './helpers.mjs';
 
 const SOAK_STEPS = Number(process.env.SOAK_STEPS || 20000);
 const WARMUP_STEPS = 2000;
 // Generous: on these 2-core machines a step of the default network takes well under 1 ms.
 const TEST_TIMEOUT = Math.max(120000, SOAK_STEPS * 10);
 
-let server;
-
-before(async () => {
-  requireDist();
-  server = await startServer();
-});
-
-after(async () => {
-  if (server) await server.close();
-});
+const serverUrl = serveDist();
 
 /** Run training steps from the test, 1000 per call (the most one call runs), then let frames draw. */
 async function drive(page, chunks) {
@@ -55,11 +46,11 @@ async function waitForDraws(page, since) {
 
 describe('soak', { timeout: TEST_TIMEOUT + 30000 }, () => {
   test(`${SOAK_STEPS} training steps in the browser leave the wasm memory unchanged after warm-up`, { timeout: TEST_TIMEOUT }, async () => {
-    const { page, problems, close } = await openPage(server.url);
+    const { page, problems, close } = await openPage(serverUrl());
     try {
       // The page itself trains at 100 steps per frame and draws every frame; the test adds
       // steps in chunks of 1000 between frames to reach the target sooner.
-      await page.goto(`${server.url}#speed=100`);
+      await page.goto(`${serverUrl()}#speed=100`);
       await waitForTraining(page);
       assert.equal(typeof (await page.evaluate(() => globalThis.playground.memoryBytes())), 'number');
       // The live-neuron graph view redraws as the network trains: part of the soak too.
