@@ -115,37 +115,8 @@ fn default_label(g: &Graph, id: usize) -> String {
 /// micrograd's `draw_dot(root)`: every value `root` depends on, as DOT text for Graphviz
 /// (`dot -Tsvg`). Values are record nodes `{ label | data | grad }` to four decimals.
 pub fn to_dot(g: &Graph, root: usize) -> String {
-    let keep = ancestors(g, root);
-    let nodes = g.nodes();
-    let mut s =
-        String::from("digraph micrograd {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n");
-    for &i in &keep {
-        let n = nodes[i];
-        let _ = writeln!(
-            s,
-            "  v{i} [shape=record, label=\"{{ {} | data {:.4} | grad {:.4} }}\"];",
-            escape_record(&default_label(g, i)),
-            n.data,
-            n.grad
-        );
-        if n.op != Op::Leaf {
-            let _ = writeln!(
-                s,
-                "  v{i}op [label=\"{}\"];\n  v{i}op -> v{i};",
-                escape_record(&n.op.symbol())
-            );
-            let mut seen = [usize::MAX; 2];
-            for (k, o) in n.operands().enumerate() {
-                // `x * x` is drawn with one edge, as micrograd's edge set does.
-                if !seen.contains(&o) {
-                    let _ = writeln!(s, "  v{o} -> v{i}op;");
-                }
-                seen[k] = o;
-            }
-        }
-    }
-    s.push_str("}\n");
-    s
+    let names: Vec<usize> = (0..=root).collect();
+    to_dot_of(g, &ancestors(g, root), &names)
 }
 
 /// Lays out and traces the graph of `root` (its ancestors only). `editable` are leaf ids the
@@ -295,7 +266,9 @@ fn view_of(g: &Graph, keep: &[usize], root: usize, title: &str, editable: &[usiz
     }
 }
 
-/// DOT for a kept subset (the live neuron's subgraph); the same drawing as [`to_dot`].
+/// DOT for the nodes `keep` of `g` (all of a root's ancestors, or a live neuron's part), node
+/// `i` named `v{name[i]}`. A node whose operands are not all kept is drawn as an input.
+/// `x * x` gets one edge, as micrograd's edge set gives it.
 fn to_dot_of(g: &Graph, keep: &[usize], value_of: &[usize]) -> String {
     let nodes = g.nodes();
     let kept = |id: usize| keep.binary_search(&id).is_ok();
