@@ -23,6 +23,7 @@ pub mod nn;
 pub mod optim;
 pub mod playground;
 pub mod rng;
+pub mod simd;
 pub mod tape;
 pub mod train;
 #[cfg(target_arch = "wasm32")]

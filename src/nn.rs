@@ -10,6 +10,7 @@
 
 use crate::engine::{Graph, Op, Value};
 use crate::rng::Rng;
+use crate::simd::F64x2;
 use serde::{Deserialize, Serialize};
 
 /// The non-linearity after a layer's weighted sums.
@@ -270,12 +271,10 @@ impl Mlp {
 
     /// The first output for many 2-D points at once (`xs[i]`, `ys[i]`) into `out`: a
     /// forward-only pass for the boundary grid and the terminal plot. Points go through the
-    /// layers in blocks, eight at a time per neuron in registers, adding in the graph's order
-    /// `b + w0*x0 + w1*x1 + ...`, so each score equals the one [`Mlp::forward`] computes, bit
-    /// for bit. `scratch` is reused between calls.
+    /// layers in blocks of [`BLOCK`], a few neurons by [`LANES`] points at a time in registers,
+    /// adding in the graph's order `b + w0*x0 + w1*x1 + ...`, so each score equals the one
+    /// [`Mlp::forward`] computes, bit for bit. `scratch` is reused between calls.
     pub fn scores_2d(&self, xs: &[f64], ys: &[f64], out: &mut [f64], scratch: &mut Vec<f64>) {
-        const BLOCK: usize = 64;
-        const LANES: usize = 8;
         assert_eq!(self.nin(), 2, "scores_2d takes 2-D points");
         let width = self
             .layers
@@ -289,33 +288,25 @@ impl Mlp {
         let mut start = 0;
         while start < n {
             let m = BLOCK.min(n - start);
-            // A short last block computes on zeros past `m`; those lanes are not read back.
-            cur[..BLOCK].fill(0.0);
-            cur[BLOCK..2 * BLOCK].fill(0.0);
+            // A short last block computes on zeros past `m` up to a whole number of lanes;
+            // those lanes are not read back.
+            let lanes_end = m.div_ceil(LANES) * LANES;
+            cur[..2 * BLOCK].fill(0.0);
             cur[..m].copy_from_slice(&xs[start..start + m]);
             cur[BLOCK..BLOCK + m].copy_from_slice(&ys[start..start + m]);
             let mut k = 0;
             for l in &self.layers {
-                for j in 0..l.nout {
-                    let (w, b) = (&self.params[k..k + l.nin], self.params[k + l.nin]);
-                    k += l.nin + 1;
-                    for s0 in (0..m).step_by(LANES) {
-                        let mut acc = [b; LANES];
-                        for (i, &wi) in w.iter().enumerate() {
-                            let x: &[f64; LANES] = cur[i * BLOCK + s0..i * BLOCK + s0 + LANES]
-                                .try_into()
-                                .unwrap();
-                            for t in 0..LANES {
-                                acc[t] += wi * x[t];
-                            }
-                        }
-                        for (dst, a) in next[j * BLOCK + s0..j * BLOCK + s0 + LANES]
-                            .iter_mut()
-                            .zip(acc)
-                        {
-                            *dst = l.activation.eval(a);
-                        }
+                let p = &self.params[k..k + l.num_params()];
+                k += l.num_params();
+                // One match per layer, not per value: each arm is its own loop with the
+                // activation inlined.
+                match l.activation {
+                    Activation::Relu => dense(l, p, cur, next, lanes_end, |x| Op::Relu.eval(x, x)),
+                    Activation::Tanh => dense(l, p, cur, next, lanes_end, |x| Op::Tanh.eval(x, x)),
+                    Activation::Sigmoid => {
+                        dense(l, p, cur, next, lanes_end, |x| Op::Sigmoid.eval(x, x))
                     }
+                    Activation::Linear => dense(l, p, cur, next, lanes_end, |x| x),
                 }
                 std::mem::swap(&mut cur, &mut next);
             }
@@ -329,5 +320,87 @@ impl Mlp {
         let mut out = [0.0];
         self.scores_2d(&[x], &[y], &mut out, &mut Vec::new());
         out[0]
+    }
+}
+
+/// Points per block of [`Mlp::scores_2d`]: a block's activations (`BLOCK` x width) stay in L1.
+const BLOCK: usize = 64;
+/// Points per register group in [`Mlp::scores_2d`] (an even number: pairs of `F64x2`).
+const LANES: usize = 8;
+const _: () = assert!(LANES % 2 == 0 && BLOCK % LANES == 0);
+/// Neurons per register group: `NEURONS * LANES` independent sums hide the add's latency.
+const NEURONS: usize = 2;
+
+/// One layer over a block of points: rows of `cur` (one per input, `BLOCK` apart) to rows of
+/// `next` (one per neuron), points `0..lanes_end`.
+#[inline(always)]
+fn dense(
+    l: &Layer,
+    p: &[f64],
+    cur: &[f64],
+    next: &mut [f64],
+    lanes_end: usize,
+    act: impl Fn(f64) -> f64 + Copy,
+) {
+    let stride = l.nin + 1;
+    let mut j = 0;
+    while j + NEURONS <= l.nout {
+        neurons::<NEURONS>(
+            &p[j * stride..],
+            l.nin,
+            cur,
+            &mut next[j * BLOCK..],
+            lanes_end,
+            act,
+        );
+        j += NEURONS;
+    }
+    while j < l.nout {
+        neurons::<1>(
+            &p[j * stride..],
+            l.nin,
+            cur,
+            &mut next[j * BLOCK..],
+            lanes_end,
+            act,
+        );
+        j += 1;
+    }
+}
+
+/// `J` neurons (consecutive in `p`, `nin` weights and a bias each) over points
+/// `0..lanes_end` of the block.
+#[inline(always)]
+fn neurons<const J: usize>(
+    p: &[f64],
+    nin: usize,
+    cur: &[f64],
+    next: &mut [f64],
+    lanes_end: usize,
+    act: impl Fn(f64) -> f64,
+) {
+    let w: [&[f64]; J] = std::array::from_fn(|jj| &p[jj * (nin + 1)..][..nin]);
+    let b: [f64; J] = std::array::from_fn(|jj| p[jj * (nin + 1) + nin]);
+    let cur = &cur[..nin * BLOCK];
+    for s0 in (0..lanes_end).step_by(LANES) {
+        let mut acc = b.map(|bj| [F64x2::splat(bj); LANES / 2]);
+        for i in 0..nin {
+            let x = &cur[i * BLOCK + s0..][..LANES];
+            let x: [F64x2; LANES / 2] = std::array::from_fn(|t| F64x2::load(&x[2 * t..]));
+            for jj in 0..J {
+                let wi = F64x2::splat(w[jj][i]);
+                for t in 0..LANES / 2 {
+                    acc[jj][t] = acc[jj][t].add_mul(wi, x[t]);
+                }
+            }
+        }
+        for (jj, a) in acc.iter().enumerate() {
+            let dst = &mut next[jj * BLOCK + s0..][..LANES];
+            for (pair, v) in dst.chunks_exact_mut(2).zip(a) {
+                let [v0, v1] = v.to_array();
+                pair[0] = act(v0);
+                pair[1] = act(v1);
+            }
+        }
     }
 }
