@@ -214,6 +214,60 @@ describe('micrograd playground page', { timeout: 200000 }, () => {
     );
   });
 
+  test('the boundary heatmap is on screen under the points, smooth or discretized', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage('', async ({ page, problems }) => {
+      await waitForTraining(page);
+      await waitFor(async () => (await readNumber(page, '#r-train-acc')) >= 95, {
+        timeout: 10000,
+        message: 'a trained boundary',
+      });
+      await page.click('#play'); // pause: both screenshots show the same network
+      await page.waitForTimeout(200);
+      // What a person sees (the composited page, not a canvas's own pixels), read back by
+      // the browser: the plot rectangle's colours, counted.
+      const colours = async () => {
+        const png = await page.locator('.plot-wrap').screenshot();
+        return page.evaluate(async (b64) => {
+          const img = new Image();
+          img.src = `data:image/png;base64,${b64}`;
+          await img.decode();
+          const c = document.createElement('canvas');
+          [c.width, c.height] = [img.width, img.height];
+          const ctx = c.getContext('2d');
+          ctx.drawImage(img, 0, 0);
+          // The heatmap's box inside the wrap (the plot rectangle), 4 px in from its edges.
+          const wrap = document.querySelector('.plot-wrap').getBoundingClientRect();
+          const heat = document.getElementById('heat').getBoundingClientRect();
+          const x0 = Math.ceil(heat.left - wrap.left) + 4;
+          const y0 = Math.ceil(heat.top - wrap.top) + 4;
+          const d = ctx.getImageData(x0, y0, Math.floor(heat.width) - 8, Math.floor(heat.height) - 8).data;
+          let orange = 0;
+          let blue = 0;
+          const counts = new Map();
+          for (let i = 0; i < d.length; i += 4) {
+            const [r, g, bl] = [d[i], d[i + 1], d[i + 2]];
+            if (r > bl + 40) orange += 1;
+            if (bl > r + 40) blue += 1;
+            const key = (r << 16) | (g << 8) | bl;
+            counts.set(key, (counts.get(key) || 0) + 1);
+          }
+          const top2 = [...counts.values()].sort((a, b) => b - a).slice(0, 2);
+          const n = d.length / 4;
+          return { orange: orange / n, blue: blue / n, distinct: counts.size, top2: (top2[0] + (top2[1] || 0)) / n };
+        }, png.toString('base64'));
+      };
+      const smooth = await colours();
+      assert.ok(smooth.orange > 0.15 && smooth.blue > 0.15, `both classes' shades show: ${JSON.stringify(smooth)}`);
+      assert.ok(smooth.distinct > 100, `the confidence is shaded smoothly: ${JSON.stringify(smooth)}`);
+      await page.check('#discretize');
+      await page.waitForTimeout(300);
+      const discrete = await colours();
+      assert.ok(discrete.orange > 0.15 && discrete.blue > 0.15, `both classes show: ${JSON.stringify(discrete)}`);
+      assert.ok(discrete.top2 > 0.75, `two solid class colours fill the plot: ${JSON.stringify(discrete)}`);
+      assert.deepEqual(problems, []);
+    });
+  });
+
   test('a malformed URL hash shows a visible notice and the page still trains', { timeout: TEST_TIMEOUT }, async () => {
     await withPage('#dataset=banana&hidden=16,x&learning_rate=fast', async ({ page, problems }) => {
       const notice = page.locator('#notices li.error').first();

@@ -90,6 +90,7 @@ const el = {
   seed: $('seed'),
   newSeed: $('new-seed'),
   plot: $('plot'),
+  heat: $('heat'),
   loading: $('loading'),
   status: $('status-message'),
   discretize: $('discretize'),
@@ -128,11 +129,13 @@ let points = new Float32Array(0);
 let playing = true;
 const ui = { ...DEFAULT_UI };
 const history = new History(512);
-const plot = new PlotRenderer(el.plot);
+const plot = new PlotRenderer(el.plot, el.heat);
 const chart = new Chart(el.chart);
 let cursor = null; // keyboard cursor on the plot, data coordinates
 let dirty = { boundary: true, points: true, chart: true, readouts: true };
 const lastDraw = { boundary: 0, chart: 0, readouts: 0, notices: 0 };
+// What the top layer of the plot shows now (to redraw it only on a change).
+const drawn = { highlight: -1 };
 const stepTimes = []; // the last few frames' step() times, ms
 let budgetFrom = 0; // no speed changes before this time (wasm tier-up at start)
 const rate = { t: 0, step: 0, value: NaN }; // measured steps per second (fallback)
@@ -842,21 +845,21 @@ function frame(now) {
     // With reduced motion, redraw the boundary twice a second and the chart once.
     const slow = reducedMotion.matches;
     const due = (key, ms) => dirty[key] && (!slow || now - lastDraw[key] >= ms || !playing);
-    let drawPlot = false;
     counters.frames += 1;
     if (due('boundary', 500)) {
       drawBoundary();
       counters.boundaryDraws += 1;
       dirty.boundary = false;
       lastDraw.boundary = now;
-      drawPlot = true;
     }
-    if (dirty.points) {
-      points = pg.points();
+    // The top layer (axes, points, ring, cursor) only when one of them changed.
+    const highlight = graph ? graph.highlightPoint() : -1;
+    if (dirty.points || highlight !== drawn.highlight) {
+      if (dirty.points) points = pg.points();
+      plot.draw(points, { cursor, highlight });
       dirty.points = false;
-      drawPlot = true;
+      drawn.highlight = highlight;
     }
-    if (drawPlot) plot.draw(points, { discrete: ui.discretize, cursor, highlight: graph ? graph.highlightPoint() : -1 });
     if (due('chart', 1000)) {
       chart.draw(history);
       counters.chartDraws += 1;

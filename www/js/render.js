@@ -72,15 +72,19 @@ export function fitCanvas(canvas) {
 }
 
 /**
- * The plot: heatmap + axes + points on one canvas. Keeps a small offscreen canvas for the
- * boundary grid and maps between data and canvas coordinates.
+ * The plot, in two stacked canvases. `heat` holds the boundary grid at its own resolution
+ * (one pixel per cell) and CSS stretches it over the plot rectangle, so the browser's
+ * compositor scales it, off the main thread: drawing a 150x150 grid up to 600x600 pixels on
+ * the main canvas every frame cost about half of each frame in software rendering. The main
+ * canvas on top, transparent, holds the axes, points and cursor, and is redrawn only when
+ * they change. Maps between data and canvas coordinates.
  */
 export class PlotRenderer {
-  constructor(canvas) {
+  constructor(canvas, heat) {
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d');
-    this.grid = document.createElement('canvas');
-    this.gridCtx = this.grid.getContext('2d');
+    this.grid = heat;
+    this.gridCtx = heat.getContext('2d');
     this.image = null;
     this.size = { w: 1, h: 1, dpr: 1 };
     this.margin = { left: 40, right: 10, top: 10, bottom: 30 };
@@ -93,6 +97,8 @@ export class PlotRenderer {
     this.margin = small
       ? { left: 32, right: 6, top: 6, bottom: 24 }
       : { left: 40, right: 10, top: 10, bottom: 30 };
+    const r = this.rect();
+    Object.assign(this.grid.style, { left: `${r.x}px`, top: `${r.y}px`, width: `${r.w}px`, height: `${r.h}px` });
   }
 
   /** The plot rectangle in CSS pixels. */
@@ -116,8 +122,13 @@ export class PlotRenderer {
     return [v.xmin + ((px - r.x) / r.w) * (v.xmax - v.xmin), v.ymax - ((py - r.y) / r.h) * (v.ymax - v.ymin)];
   }
 
-  /** Fill the offscreen grid from boundary values (row 0 = top). */
+  /**
+   * Fill the heatmap from boundary values (row 0 = top). Continuous view: the compositor
+   * interpolates the cells smoothly. Discretized view: pixelated, so each cell is a solid
+   * class colour with sharp edges.
+   */
   setBoundary(values, res, discrete) {
+    this.grid.classList.toggle('discrete', !!discrete);
     if (this.grid.width !== res || this.grid.height !== res) {
       this.grid.width = res;
       this.grid.height = res;
@@ -148,12 +159,12 @@ export class PlotRenderer {
       px[o + 3] = 255;
     }
     this.gridCtx.putImageData(this.image, 0, 0);
-    this.hasBoundary = true;
   }
 
   /**
-   * Draw everything. `points` is the flat [x, y, label, is_test] * n array; `opts` holds
-   * discrete (no smoothing: the cells stay sharp) and cursor (keyboard cursor, data coords).
+   * Draw the top layer: axes, points, ring and cursor over the heatmap. `points` is the flat
+   * [x, y, label, is_test] * n array; `opts` holds cursor (keyboard cursor, data coords) and
+   * highlight (the index of the point to ring, or -1).
    */
   draw(points, opts = {}) {
     const { ctx } = this;
@@ -161,17 +172,6 @@ export class PlotRenderer {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
     const r = this.rect();
-
-    if (this.hasBoundary) {
-      // Continuous view: let the browser interpolate the grid smoothly. Discretized view:
-      // no smoothing, so each grid cell is a solid class colour.
-      ctx.imageSmoothingEnabled = !opts.discrete;
-      if (!opts.discrete) ctx.imageSmoothingQuality = 'high';
-      ctx.drawImage(this.grid, r.x, r.y, r.w, r.h);
-    } else {
-      ctx.fillStyle = 'rgb(246,246,246)';
-      ctx.fillRect(r.x, r.y, r.w, r.h);
-    }
     this.drawAxes(r);
     if (points) this.drawPoints(points, r);
     if (points && opts.highlight >= 0) this.drawHighlight(points, opts.highlight, r);
