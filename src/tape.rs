@@ -18,6 +18,7 @@
 //! with the intermediate nodes simply not stored.
 
 use crate::engine::{Graph, Op, Value};
+use crate::simd::F64x2;
 
 /// How an instruction's operands are laid out: V = a row over the batch, S = one number.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -267,7 +268,8 @@ impl Tape {
         tape
     }
 
-    /// Sizes the buffers for `cap` samples. Input values must be set again afterwards.
+    /// Sizes the buffers for `cap` samples (each row padded to a multiple of [`PAD`]). Input
+    /// values must be set again afterwards.
     fn layout(&mut self, cap: usize) {
         self.cap = cap;
         self.offset.clear();
@@ -275,7 +277,7 @@ impl Tape {
         for (&u, &st) in self.uniform.iter().zip(&self.stored) {
             if st {
                 self.offset.push(at);
-                at += if u { 1 } else { cap };
+                at += if u { 1 } else { cap.next_multiple_of(PAD) };
             } else {
                 self.offset.push(NOWHERE);
             }
@@ -382,7 +384,6 @@ impl Tape {
     pub fn forward(&mut self) {
         let Tape {
             code,
-            terms: all_terms,
             slots,
             uniform,
             offset,
@@ -410,33 +411,34 @@ impl Tape {
                 Instr::Chain { out, init, terms } => {
                     let oo = offset[out];
                     let (before, after) = val.split_at_mut(oo);
-                    let o = &mut after[..rl(out)];
                     let oi = offset[init];
-                    let iv = &before[oi..oi + rl(init)];
-                    if iv.len() == o.len() {
-                        o.copy_from_slice(iv);
-                    } else {
-                        o.fill(iv[0]);
-                    }
                     let slots = &slots[terms.0..terms.1];
-                    let terms = &all_terms[terms.0..terms.1];
-                    let row = |id: usize| &before[offset[id]..offset[id] + rl(id)];
-                    // Blocks of samples stay in registers across all the terms (the sum per
-                    // sample still runs in the recorded order); the rest goes term by term.
-                    let n = o.len();
-                    let full = if n > 1 { n / LANES * LANES } else { 0 };
-                    for s0 in (0..full).step_by(LANES) {
-                        let mut acc: [f64; LANES] = o[s0..s0 + LANES].try_into().unwrap();
+                    if uniform[out] {
+                        // One number (the L2 sum of squares): the sum stays in a register.
+                        let mut acc = before[oi];
                         for t in slots {
-                            chain_block(&mut acc, before, *t, s0);
+                            acc += before[t.x] * before[t.y];
                         }
-                        o[s0..s0 + LANES].copy_from_slice(&acc);
+                        after[0] = acc;
+                        continue;
                     }
-                    if full < n {
-                        for &(a, b) in terms {
-                            let (x, y) = (row(a), row(b));
-                            chain_forward(&mut o[full..], tail(x, full), tail(y, full));
-                        }
+                    // Blocks of samples stay in registers across all the terms (the sum per
+                    // sample still runs in the recorded order): 16 samples at a time, then 4
+                    // at a time up to the padded end of the row (see `Tape::layout`).
+                    let start = if uniform[init] {
+                        Start::Uniform(before[oi])
+                    } else {
+                        Start::Row(oi)
+                    };
+                    let o = &mut after[..(*len).next_multiple_of(PAD)];
+                    let wide = *len / LANES * LANES;
+                    for s0 in (0..wide).step_by(LANES) {
+                        let o = &mut o[s0..s0 + LANES];
+                        chain_block::<{ LANES / 2 }>(o, before, start, slots, s0);
+                    }
+                    for s0 in (wide..o.len()).step_by(PAD) {
+                        let o = &mut o[s0..s0 + PAD];
+                        chain_block::<{ PAD / 2 }>(o, before, start, slots, s0);
                     }
                 }
             }
@@ -560,77 +562,63 @@ fn two_rows(
 
 /// Samples per register block of a chain's forward pass.
 const LANES: usize = 16;
+/// Rows are padded to a multiple of this many samples, so a chain's forward pass ends in
+/// whole blocks of `PAD` (computing a few unused values past the batch) instead of a slow
+/// scalar tail.
+const PAD: usize = 4;
 
-/// A row from sample `from` on (a uniform node's single number stays as it is).
-#[inline(always)]
-fn tail(x: &[f64], from: usize) -> &[f64] {
-    if x.len() == 1 {
-        x
-    } else {
-        &x[from..]
-    }
+/// Where a chain starts: a row (its offset) or one number.
+#[derive(Clone, Copy)]
+enum Start {
+    Row(usize),
+    Uniform(f64),
 }
 
-/// `acc += x * y` for samples `s0..s0 + LANES` of term `t`, reading operands from `val`.
+/// A chain's forward pass on the `2 * H` samples from `s0`: `o = start + x0*y0 + x1*y1 + ...`,
+/// in that order, with the sums in registers throughout.
 #[inline(always)]
-fn chain_block(acc: &mut [f64; LANES], val: &[f64], t: TermSlot, s0: usize) {
-    let block = |o: usize| -> &[f64; LANES] { val[o + s0..o + s0 + LANES].try_into().unwrap() };
-    match t.kind {
-        TermKind::SV => {
-            let (a, y) = (val[t.x], block(t.y));
-            for k in 0..LANES {
-                acc[k] += a * y[k];
+fn chain_block<const H: usize>(
+    o: &mut [f64],
+    val: &[f64],
+    start: Start,
+    slots: &[TermSlot],
+    s0: usize,
+) {
+    let mut acc: [F64x2; H] = match start {
+        Start::Row(at) => std::array::from_fn(|k| F64x2::load(&val[at + s0 + 2 * k..])),
+        Start::Uniform(c) => [F64x2::splat(c); H],
+    };
+    let block = |o: usize| -> &[f64] { &val[o + s0..o + s0 + 2 * H] };
+    for t in slots {
+        match t.kind {
+            TermKind::SV => {
+                let (a, y) = (F64x2::splat(val[t.x]), block(t.y));
+                for (k, r) in acc.iter_mut().enumerate() {
+                    *r = r.add_mul(a, F64x2::load(&y[2 * k..]));
+                }
             }
-        }
-        TermKind::VS => {
-            let (x, b) = (block(t.x), val[t.y]);
-            for k in 0..LANES {
-                acc[k] += x[k] * b;
+            TermKind::VS => {
+                let (x, b) = (block(t.x), F64x2::splat(val[t.y]));
+                for (k, r) in acc.iter_mut().enumerate() {
+                    *r = r.add_mul(F64x2::load(&x[2 * k..]), b);
+                }
             }
-        }
-        TermKind::VV | TermKind::SameV => {
-            let (x, y) = (block(t.x), block(t.y));
-            for k in 0..LANES {
-                acc[k] += x[k] * y[k];
+            TermKind::VV | TermKind::SameV => {
+                let (x, y) = (block(t.x), block(t.y));
+                for (k, r) in acc.iter_mut().enumerate() {
+                    *r = r.add_mul(F64x2::load(&x[2 * k..]), F64x2::load(&y[2 * k..]));
+                }
             }
-        }
-        TermKind::SS | TermKind::SameS => {
-            let c = val[t.x] * val[t.y];
-            for a in acc.iter_mut() {
-                *a += c;
+            TermKind::SS | TermKind::SameS => {
+                let c = F64x2::splat(val[t.x] * val[t.y]);
+                for r in acc.iter_mut() {
+                    *r = *r + c;
+                }
             }
         }
     }
-}
-
-/// `o += x * y` elementwise, where `x` or `y` may be one number (broadcast). The product is
-/// rounded before the sum, exactly as the recorded `*` then `+` nodes compute it.
-#[inline(always)]
-fn chain_forward(o: &mut [f64], x: &[f64], y: &[f64]) {
-    match (x.len() == o.len(), y.len() == o.len()) {
-        (true, true) => {
-            for ((r, &a), &b) in o.iter_mut().zip(x).zip(y) {
-                *r += a * b;
-            }
-        }
-        (false, true) => {
-            let a = x[0];
-            for (r, &b) in o.iter_mut().zip(y) {
-                *r += a * b;
-            }
-        }
-        (true, false) => {
-            let b = y[0];
-            for (r, &a) in o.iter_mut().zip(x) {
-                *r += a * b;
-            }
-        }
-        (false, false) => {
-            let c = x[0] * y[0];
-            for r in o.iter_mut() {
-                *r += c;
-            }
-        }
+    for (k, a) in acc.iter().enumerate() {
+        a.store(&mut o[2 * k..]);
     }
 }
 
@@ -674,18 +662,25 @@ fn chain_backward(gx: &mut [f64], gy: &mut [f64], x: &[f64], y: &[f64], go: &[f6
 fn scale_and_dot(gv: &mut [f64], w: f64, v: &[f64], go: &[f64]) -> f64 {
     let n = go.len();
     let (gv, v) = (&mut gv[..n], &v[..n]);
-    let mut acc = [0.0f64; 4];
+    let wv = F64x2::splat(w);
+    // Lanes (0, 1) and (2, 3) of the four: sample s goes to lane s % 4.
+    let mut acc = [F64x2::splat(0.0); 2];
     let full = n / 4 * 4;
     for ((g4, v4), d4) in gv
         .chunks_exact_mut(4)
         .zip(v.chunks_exact(4))
         .zip(go.chunks_exact(4))
     {
-        for t in 0..4 {
-            g4[t] += w * d4[t];
-            acc[t] += v4[t] * d4[t];
+        for (t, a) in acc.iter_mut().enumerate() {
+            let d = F64x2::load(&d4[2 * t..]);
+            let g = &mut g4[2 * t..];
+            F64x2::load(g).add_mul(wv, d).store(g);
+            *a = a.add_mul(F64x2::load(&v4[2 * t..]), d);
         }
     }
+    let [a0, a1] = acc[0].to_array();
+    let [a2, a3] = acc[1].to_array();
+    let mut acc = [a0, a1, a2, a3];
     for s in full..n {
         gv[s] += w * go[s];
         acc[s - full] += v[s] * go[s];
