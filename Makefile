@@ -36,12 +36,14 @@ test-wasm:
 test-e2e: build
 	timeout 1200 node --test --test-concurrency=1 tests/e2e/
 
-## Criterion benchmarks (native), then the same workload timed in headless Chromium.
+## Criterion benchmarks (native), then the same workloads timed in headless Chromium beside
+## native rounds of the same code.
 bench: setup
 	cargo bench --bench engine
 	$(MAKE) bench-wasm
 
 bench-wasm: build
+	cargo build --release --example bench_native
 	node tests/e2e/bench.mjs
 
 ## micrograd itself (from PyPI, in a virtualenv) against this crate on the golden workload.

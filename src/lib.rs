@@ -12,8 +12,10 @@
 //! - [`playground`]: the page's state (config with limits, points, boundary grid, JSON).
 //! - [`graphview`]: the graph as DOT and as a laid-out, steppable view (examples, live neuron).
 //! - [`golden`]: micrograd's demo workload, loaded from its JSON file.
+//! - [`bench`]: the benchmark workloads, timed natively and in wasm alike.
 //! - `web` (wasm32 only): the `#[wasm_bindgen]` `Playground` the page drives.
 
+pub mod bench;
 pub mod data;
 pub mod engine;
 pub mod golden;

@@ -298,15 +298,15 @@ impl Mlp {
             for l in &self.layers {
                 let p = &self.params[k..k + l.num_params()];
                 k += l.num_params();
-                // One match per layer, not per value: each arm is its own loop with the
-                // activation inlined.
+                dense(l, p, cur, next, lanes_end);
+                // Then the activation over the layer's rows: one match per layer, not per
+                // value, and one copy of the weighted-sum loop for all activations.
+                let rows = &mut next[..l.nout * BLOCK];
                 match l.activation {
-                    Activation::Relu => dense(l, p, cur, next, lanes_end, |x| Op::Relu.eval(x, x)),
-                    Activation::Tanh => dense(l, p, cur, next, lanes_end, |x| Op::Tanh.eval(x, x)),
-                    Activation::Sigmoid => {
-                        dense(l, p, cur, next, lanes_end, |x| Op::Sigmoid.eval(x, x))
-                    }
-                    Activation::Linear => dense(l, p, cur, next, lanes_end, |x| x),
+                    Activation::Relu => activate(rows, lanes_end, |x| Op::Relu.eval(x, x)),
+                    Activation::Tanh => activate(rows, lanes_end, |x| Op::Tanh.eval(x, x)),
+                    Activation::Sigmoid => activate(rows, lanes_end, |x| Op::Sigmoid.eval(x, x)),
+                    Activation::Linear => {}
                 }
                 std::mem::swap(&mut cur, &mut next);
             }
@@ -331,17 +331,20 @@ const _: () = assert!(LANES % 2 == 0 && BLOCK % LANES == 0);
 /// Neurons per register group: `NEURONS * LANES` independent sums hide the add's latency.
 const NEURONS: usize = 2;
 
-/// One layer over a block of points: rows of `cur` (one per input, `BLOCK` apart) to rows of
-/// `next` (one per neuron), points `0..lanes_end`.
+/// `f` on points `0..lanes_end` of every row of a block.
 #[inline(always)]
-fn dense(
-    l: &Layer,
-    p: &[f64],
-    cur: &[f64],
-    next: &mut [f64],
-    lanes_end: usize,
-    act: impl Fn(f64) -> f64 + Copy,
-) {
+fn activate(rows: &mut [f64], lanes_end: usize, f: impl Fn(f64) -> f64) {
+    for row in rows.chunks_exact_mut(BLOCK) {
+        for v in &mut row[..lanes_end] {
+            *v = f(*v);
+        }
+    }
+}
+
+/// One layer's weighted sums over a block of points: rows of `cur` (one per input, `BLOCK`
+/// apart) to rows of `next` (one per neuron), points `0..lanes_end`.
+#[inline(always)]
+fn dense(l: &Layer, p: &[f64], cur: &[f64], next: &mut [f64], lanes_end: usize) {
     let stride = l.nin + 1;
     let mut j = 0;
     while j + NEURONS <= l.nout {
@@ -351,7 +354,6 @@ fn dense(
             cur,
             &mut next[j * BLOCK..],
             lanes_end,
-            act,
         );
         j += NEURONS;
     }
@@ -362,23 +364,15 @@ fn dense(
             cur,
             &mut next[j * BLOCK..],
             lanes_end,
-            act,
         );
         j += 1;
     }
 }
 
-/// `J` neurons (consecutive in `p`, `nin` weights and a bias each) over points
-/// `0..lanes_end` of the block.
+/// The weighted sums of `J` neurons (consecutive in `p`, `nin` weights and a bias each) over
+/// points `0..lanes_end` of the block.
 #[inline(always)]
-fn neurons<const J: usize>(
-    p: &[f64],
-    nin: usize,
-    cur: &[f64],
-    next: &mut [f64],
-    lanes_end: usize,
-    act: impl Fn(f64) -> f64,
-) {
+fn neurons<const J: usize>(p: &[f64], nin: usize, cur: &[f64], next: &mut [f64], lanes_end: usize) {
     let w: [&[f64]; J] = std::array::from_fn(|jj| &p[jj * (nin + 1)..][..nin]);
     let b: [f64; J] = std::array::from_fn(|jj| p[jj * (nin + 1) + nin]);
     let cur = &cur[..nin * BLOCK];
@@ -396,10 +390,8 @@ fn neurons<const J: usize>(
         }
         for (jj, a) in acc.iter().enumerate() {
             let dst = &mut next[jj * BLOCK + s0..][..LANES];
-            for (pair, v) in dst.chunks_exact_mut(2).zip(a) {
-                let [v0, v1] = v.to_array();
-                pair[0] = act(v0);
-                pair[1] = act(v1);
+            for (t, v) in a.iter().enumerate() {
+                v.store(&mut dst[2 * t..]);
             }
         }
     }

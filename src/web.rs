@@ -50,49 +50,26 @@ fn err(msg: impl Into<String>) -> JsError {
     JsError::new(&msg.into())
 }
 
-/// Times micrograd's demo step (the golden workload: 100 moons points, MLP 2-16-16-1, hinge
-/// + L2, full batch) in wasm, as the criterion benchmark does natively: microseconds per step
-/// over `steps` steps, on the recorded tape or (`dynamic`) rebuilding the graph each step.
+/// Times micrograd's demo step (the golden workload, `golden_json`: the text of
+/// tests/golden/micrograd_demo.json) in wasm, as the criterion benchmark does natively:
+/// microseconds per step over `steps` steps, on the recorded tape or (`dynamic`) rebuilding the
+/// graph each step.
 #[wasm_bindgen]
-pub fn bench_demo_step(steps: usize, dynamic: bool) -> f64 {
-    use crate::golden::Golden;
-    use crate::train::{TrainConfig, Trainer};
-    let golden = Golden::demo();
-    let pts = golden.points();
-    let cfg = TrainConfig {
-        learning_rate: 1e-4,
-        lr_decay: false,
-        ..TrainConfig::default()
-    };
-    let mut t = Trainer::new(golden.model().expect("golden model"), cfg, 0);
-    let mut g = crate::engine::Graph::new();
-    let mut run = |n: usize| {
-        for _ in 0..n {
-            if dynamic {
-                t.step_dynamic(&pts, &mut g);
-            } else {
-                t.step(&pts);
-            }
-        }
-    };
-    run(steps.clamp(1, 100)); // warm-up: buffers sized, code hot
-    let t0 = performance_now();
-    run(steps.max(1));
-    (performance_now() - t0) * 1000.0 / steps.max(1) as f64
+pub fn bench_demo_step(golden_json: &str, steps: usize, dynamic: bool) -> Result<f64, JsError> {
+    let golden = crate::golden::Golden::parse(golden_json).map_err(err)?;
+    Ok(crate::bench::demo_step_us(
+        &golden,
+        steps,
+        dynamic,
+        performance_now,
+    ))
 }
 
 /// Times the page's boundary grid (`resolution`^2 cells, default playground model) in wasm:
 /// milliseconds per grid over `reps` grids.
 #[wasm_bindgen]
 pub fn bench_boundary(resolution: usize, reps: usize) -> f64 {
-    let mut pg = playground::Playground::new(Config::default());
-    pg.step(100);
-    pg.boundary(resolution);
-    let t0 = performance_now();
-    for _ in 0..reps.max(1) {
-        pg.boundary(resolution);
-    }
-    (performance_now() - t0) / reps.max(1) as f64
+    crate::bench::boundary_ms(resolution, reps, performance_now)
 }
 
 /// The guided examples: `[{ name, inputs: [[label, default], ...] }, ...]`.

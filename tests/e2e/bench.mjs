@@ -1,10 +1,12 @@
 // The wasm benchmark (`make bench-wasm`, after `trunk build --release`): not a test file.
 //
-// 1. In headless Chromium, the same workloads as the native criterion benchmarks
-//    (benches/engine.rs), timed inside wasm by the bindings' own bench functions:
-//    micrograd's demo step on the tape (1000 steps) and on the dynamic graph (100 steps), and
-//    the page's 150x150 boundary grid (20 grids); the median of 5 rounds each, after 3 s of
-//    discarded warm-up rounds (wasm tier-up). They run in a blank page of the same origin
+// 1. In headless Chromium, the workloads of src/bench.rs (those of the criterion benchmarks),
+//    timed inside wasm by the bindings' own bench functions: micrograd's demo step on the
+//    tape (1000 steps) and on the dynamic graph (100 steps), and the page's 150x150 boundary
+//    grid (20 grids); the median of ROUNDS rounds each, after 3 s of discarded warm-up rounds
+//    (wasm tier-up), each round next to a native round of the same code
+//    (examples/bench_native.rs), so both see the same state of this shared machine. The wasm
+//    runs in a blank page of the same origin
 //    (served by a Playwright route, not a file in dist/) so the playground's own animation
 //    does not share the CPU.
 // 2. The page itself: frames per second (a requestAnimationFrame counter) and steps per
@@ -12,8 +14,7 @@
 //    `#speed=100`.
 // 3. The gzipped size (level 9) of dist/*.wasm.
 //
-// Prints a table beside the native results (target/criterion/.../new/estimates.json, when
-// present) and writes every figure to target/bench-wasm.json.
+// Prints the table and writes every figure to target/bench-wasm.json.
 //
 //   node tests/e2e/bench.mjs        ROUNDS=5 FPS_SECONDS=5 WARMUP_MS=3000 to change the defaults
 
@@ -29,23 +30,15 @@ const FPS_SECONDS = Number(process.env.FPS_SECONDS || 5);
 const WARMUP_MS = Number(process.env.WARMUP_MS || 3000);
 const BINDINGS = 'micrograd-playground.js';
 const OUT = path.join(ROOT, 'target', 'bench-wasm.json');
-const CRITERION = path.join(ROOT, 'target', 'criterion');
+const NATIVE = path.join(ROOT, 'target', 'release', 'examples', 'bench_native');
+// micrograd's demo workload, handed to the wasm (the page's bundle does not carry it).
+const GOLDEN = fs.readFileSync(path.join(ROOT, 'tests', 'golden', 'micrograd_demo.json'), 'utf8');
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-
-/** criterion's mean estimate for a benchmark id (e.g. 'demo_step/tape'), in ns, or null. */
-function criterionMean(id) {
-  const file = path.join(CRITERION, ...id.split('/'), 'new', 'estimates.json');
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')).mean.point_estimate;
-  } catch {
-    return null;
-  }
-}
 
 function cpuModel() {
   try {
@@ -67,7 +60,13 @@ function machine() {
   }
 }
 
-/** Run the bindings' bench functions in a blank same-origin page. */
+/** One round of the native timer (examples/bench_native.rs, the same workloads as wasm). */
+function nativeRound() {
+  const out = execFileSync(NATIVE, ['1'], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+/** Run the bindings' bench functions in a blank same-origin page, alternating with native. */
 async function benchWasm(server) {
   const opened = await openPage(server.url);
   const { page, problems } = opened;
@@ -98,30 +97,41 @@ async function benchWasm(server) {
       }
     }
     const workloads = [
-      { key: 'demo_step_tape', label: 'demo step, tape (1000 steps)', unit: 'us', call: ['bench_demo_step', 1000, false] },
-      { key: 'demo_step_dynamic', label: 'demo step, dynamic graph (100 steps)', unit: 'us', call: ['bench_demo_step', 100, true] },
+      { key: 'demo_step_tape', label: 'demo step, tape (1000 steps)', unit: 'us', call: ['bench_demo_step', GOLDEN, 1000, false] },
+      { key: 'demo_step_dynamic', label: 'demo step, dynamic graph (100 steps)', unit: 'us', call: ['bench_demo_step', GOLDEN, 100, true] },
       { key: 'boundary_150x150', label: 'boundary 150x150 (20 grids)', unit: 'ms', call: ['bench_boundary', 150, 20] },
     ];
+    const wasmRound = async () => {
+      const r = {};
+      for (const w of workloads) r[w.key] = await page.evaluate(([fn, ...args]) => globalThis.__bench[fn](...args), w.call);
+      return r;
+    };
+    // Warm-up, discarded: V8 compiles wasm with its baseline compiler first and tiers hot
+    // functions up to the optimising one only after they have run a while (the first rounds
+    // measured here ran 2-5x slower). The native side warms up too.
+    const warm = Date.now();
+    let warmups = 0;
+    while (warmups < 3 || Date.now() - warm < WARMUP_MS) {
+      await wasmRound();
+      warmups += 1;
+    }
+    nativeRound();
+    // Then native and wasm rounds in alternation: this machine's speed drifts (a shared VM),
+    // and alternating lets both sides see the same drift, so their ratio means something.
+    const rounds = { wasm: [], native: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      rounds.native.push(nativeRound());
+      rounds.wasm.push(await wasmRound());
+    }
     const results = {};
     for (const w of workloads) {
-      // Warm-up, discarded: V8 compiles wasm with its baseline compiler first and tiers hot
-      // functions up to the optimising one only after they have run a while (the first
-      // rounds measured here ran 2-5x slower). Criterion warms up natively too.
-      const warm = Date.now();
-      let warmups = 0;
-      while (warmups < 3 || Date.now() - warm < WARMUP_MS) {
-        await page.evaluate(([fn, a, b]) => globalThis.__bench[fn](a, b), w.call);
-        warmups += 1;
-      }
-      const rounds = [];
-      for (let r = 0; r < ROUNDS; r++) {
-        rounds.push(await page.evaluate(([fn, a, b]) => globalThis.__bench[fn](a, b), w.call));
-      }
-      results[w.key] = { unit: w.unit, median: median(rounds), min: Math.min(...rounds), rounds, warmups, call: `${w.call[0]}(${w.call[1]}, ${w.call[2]})` };
-      console.error(
-        `[bench-wasm] ${w.label}: median ${median(rounds).toFixed(3)} ${w.unit}, best ${Math.min(...rounds).toFixed(3)} ` +
-          `(rounds: ${rounds.map((x) => x.toFixed(3)).join(', ')}; ${warmups} warm-up calls)`,
-      );
+      const side = (k) => {
+        const xs = rounds[k].map((x) => x[w.key]);
+        return { median: median(xs), min: Math.min(...xs), rounds: xs };
+      };
+      results[w.key] = { unit: w.unit, call: `${w.call[0]}(${w.call.slice(-2).join(', ')})`, warmups, wasm: side('wasm'), native: side('native') };
+      const fmt = (x) => `median ${x.median.toFixed(3)} ${w.unit}, best ${x.min.toFixed(3)}`;
+      console.error(`[bench-wasm] ${w.label}: wasm ${fmt(results[w.key].wasm)}; native ${fmt(results[w.key].native)}`);
     }
     if (problems.length) console.error(`[bench-wasm] page problems: ${problems.join('; ')}`);
     return { userAgent, results, problems: [...problems] };
@@ -216,6 +226,9 @@ function table(rows, headers) {
 
 async function main() {
   requireDist();
+  if (!fs.existsSync(NATIVE)) {
+    throw new Error(`${NATIVE} is missing: cargo build --release --example bench_native`);
+  }
   const server = await startServer();
   let wasm;
   let pages;
@@ -230,17 +243,17 @@ async function main() {
   }
   const bundle = bundleSizes();
 
-  // Native (criterion means, ns) beside the wasm medians (converted to ns).
-  const toNs = (r) => (r.unit === 'ms' ? r.median * 1e6 : r.median * 1e3);
+  // The alternating rounds: wasm and native medians (in ns), and the ratio of the medians
+  // (and of the best rounds, the least disturbed by the machine's other load).
+  const toNs = (x, unit) => (unit === 'ms' ? x * 1e6 : x * 1e3);
   const rows = [
-    ['demo step, tape', 'demo_step/tape', wasm.results.demo_step_tape],
-    ['demo step, dynamic graph', 'demo_step/dynamic_graph', wasm.results.demo_step_dynamic],
-    ['demo step, hand-derived', 'demo_step/hand_derived', null],
-    ['boundary 150x150', 'boundary_150x150', wasm.results.boundary_150x150],
-  ].map(([label, id, w]) => {
-    const native = criterionMean(id);
-    const wasmNs = w ? toNs(w) : null;
-    return { label, id, native_ns: native, wasm_ns: wasmNs, ratio: native && wasmNs ? wasmNs / native : null };
+    ['demo step, tape', 'demo_step_tape'],
+    ['demo step, dynamic graph', 'demo_step_dynamic'],
+    ['boundary 150x150', 'boundary_150x150'],
+  ].map(([label, key]) => {
+    const r = wasm.results[key];
+    const [w, n] = [toNs(r.wasm.median, r.unit), toNs(r.native.median, r.unit)];
+    return { label, key, native_ns: n, wasm_ns: w, ratio: w / n, best_ratio: r.wasm.min / r.native.min };
   });
 
   const report = {
@@ -258,16 +271,15 @@ async function main() {
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
 
-  const haveNative = rows.some((r) => r.native_ns != null);
   console.log('');
-  console.log(`wasm in headless Chromium vs native (criterion), ${report.date.slice(0, 10)}, ${report.machine}, ${report.cpu}`);
+  console.log(`wasm in headless Chromium vs native, ${report.date.slice(0, 10)}, ${report.machine}, ${report.cpu}`);
   console.log(`browser: ${report.browser}`);
-  if (!haveNative) console.log('(no native results in target/criterion: run `cargo bench --bench engine` first)');
+  console.log(`medians of ${ROUNDS} rounds, native and wasm in alternation (examples/bench_native.rs, same code)`);
   console.log('');
   console.log(
     table(
-      rows.map((r) => [r.label, fmtTime(r.native_ns), fmtTime(r.wasm_ns), r.ratio ? `${r.ratio.toFixed(2)}x` : '—']),
-      ['workload', 'native', 'wasm', 'wasm/native'],
+      rows.map((r) => [r.label, fmtTime(r.native_ns), fmtTime(r.wasm_ns), `${r.ratio.toFixed(2)}x`, `${r.best_ratio.toFixed(2)}x`]),
+      ['workload', 'native', 'wasm', 'wasm/native', 'best/best'],
     ),
   );
   console.log('');
@@ -284,7 +296,7 @@ async function main() {
   );
   console.log('');
   for (const w of bundle.wasm) {
-    console.log(`${w.file}: ${(w.bytes / 1024).toFixed(1)} KB, ${w.gzip_kb.toFixed(1)} KB gzipped (level 9)`);
+    console.log(`${w.file}: ${w.bytes.toLocaleString('en-US')} bytes, ${w.gzip_bytes.toLocaleString('en-US')} bytes gzipped (level 9; ${w.gzip_kb.toFixed(1)} KiB)`);
   }
   console.log(`whole dist/: ${(bundle.dist_bytes / 1024).toFixed(1)} KB, ${bundle.dist_gzip_kb.toFixed(1)} KB gzipped file by file`);
   console.log(`written: ${path.relative(ROOT, OUT)}`);
