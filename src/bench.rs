@@ -11,14 +11,14 @@ use crate::train::{TrainConfig, Trainer};
 
 /// micrograd's demo step (the golden workload: 100 moons points, MLP 2-16-16-1, hinge + L2,
 /// full batch): microseconds per step over `steps` steps after a warm-up, on the recorded tape
-/// or (`dynamic`) rebuilding the graph each step. A small constant learning rate keeps the
-/// network near its start, as in the criterion benchmark. The workload is passed in
+/// or (`dynamic`) rebuilding the graph each step. The learning rate is zero, as in the criterion
+/// benchmark, so every step is the same step (the update still runs). The workload is passed in
 /// ([`Golden::demo`] natively; the browser benchmark hands over the file's text), so the
 /// page's wasm does not carry it.
 pub fn demo_step_us(golden: &Golden, steps: usize, dynamic: bool, now_ms: impl Fn() -> f64) -> f64 {
     let pts = golden.points();
     let cfg = TrainConfig {
-        learning_rate: 1e-4,
+        learning_rate: 0.0,
         lr_decay: false,
         ..TrainConfig::default()
     };
