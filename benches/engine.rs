@@ -39,18 +39,31 @@ impl Reference {
         let inv = 1.0 / pts.len() as f64;
         let mut loss = 0.0;
         let (mut h1, mut h2, mut d1, mut d2) = ([0.0; H], [0.0; H], [0.0; H], [0.0; H]);
+        // Layer 2's weights transposed (input-major), so its forward pass runs the 16 neurons'
+        // sums side by side, each still adding in micrograd's order, instead of 16 chains
+        // of 16 dependent adds one after another.
+        let mut wt = [[0.0; H]; H];
+        for j in 0..H {
+            for i in 0..H {
+                wt[i][j] = p[Self::L2 + j * (H + 1) + i];
+            }
+        }
         for pt in pts {
             for j in 0..H {
                 let o = 3 * j;
                 h1[j] = (p[o + 2] + p[o] * pt.x + p[o + 1] * pt.y).max(0.0);
             }
+            let mut a = [0.0; H];
             for j in 0..H {
-                let o = Self::L2 + j * (H + 1);
-                let mut a = p[o + H];
-                for i in 0..H {
-                    a += p[o + i] * h1[i];
+                a[j] = p[Self::L2 + j * (H + 1) + H];
+            }
+            for i in 0..H {
+                for j in 0..H {
+                    a[j] += wt[i][j] * h1[i];
                 }
-                h2[j] = a.max(0.0);
+            }
+            for j in 0..H {
+                h2[j] = a[j].max(0.0);
             }
             let mut s = p[Self::L3 + H];
             for i in 0..H {
