@@ -7,12 +7,13 @@
 #![allow(clippy::needless_range_loop)]
 
 use criterion::{black_box, criterion_group, BenchmarkId, Criterion};
+use micrograd_playground::bench::step_config;
 use micrograd_playground::data::{Dataset, Point};
 use micrograd_playground::engine::Graph;
 use micrograd_playground::golden::Golden;
 use micrograd_playground::nn::{Activation, Mlp};
 use micrograd_playground::playground::{Config, Playground};
-use micrograd_playground::train::{TrainConfig, Trainer};
+use micrograd_playground::train::Trainer;
 use std::time::{Duration, Instant};
 
 /// A hand-derived forward and backward pass of micrograd's demo network (ReLU 2-16-16-1,
@@ -25,6 +26,14 @@ struct Reference {
 
 impl Reference {
     const H: usize = 16;
+
+    fn new(params: Vec<f64>) -> Reference {
+        Reference {
+            grads: vec![0.0; params.len()],
+            params,
+        }
+    }
+
     // micrograd's order: per neuron its weights then its bias.
     const L2: usize = 3 * Self::H; // layer 1: 16 neurons x (2 + 1)
     const L3: usize = Self::L2 + Self::H * (Self::H + 1);
@@ -114,22 +123,11 @@ impl Reference {
     }
 }
 
-/// The learning rate of every timed step: zero, so that each of the many thousand iterations
-/// does the work of the same step, at micrograd's starting network. (With a small rate the
-/// network still trains over the millions of iterations criterion runs, and the hand-derived
-/// step, which skips the samples the hinge loss no longer counts, then measured up to 2x
-/// faster than at the start; the tape does the same work whatever the weights.) The update
-/// itself still runs.
-const LR: f64 = 0.0;
-
 fn demo_step(c: &mut Criterion) {
     let golden = Golden::demo();
     let pts = golden.points();
-    let cfg = TrainConfig {
-        learning_rate: LR,
-        lr_decay: false,
-        ..TrainConfig::default()
-    };
+    let cfg = step_config();
+    let (lr, l2) = (cfg.learning_rate, cfg.l2);
     let mut group = c.benchmark_group("demo_step");
     let mut dynamic = Trainer::new(golden.model().unwrap(), cfg.clone(), 0);
     let mut g = Graph::new();
@@ -138,32 +136,24 @@ fn demo_step(c: &mut Criterion) {
     });
     let mut tape = Trainer::new(golden.model().unwrap(), cfg.clone(), 0);
     group.bench_function("tape", |b| b.iter(|| black_box(tape.step(&pts))));
-    let model = golden.model().unwrap();
-    let mut reference = Reference {
-        grads: vec![0.0; model.params.len()],
-        params: model.params,
-    };
+    let mut reference = Reference::new(golden.model().unwrap().params);
     // The yardstick computes what the tape computes: check before timing it.
     let mut check = Trainer::new(golden.model().unwrap(), cfg, 0);
-    let (a, b) = (check.step(&pts).loss, reference.clone_step(&pts));
+    let (a, b) = (check.step(&pts).loss, reference.clone_step(&pts, lr, l2));
     assert!(
         (a - b).abs() < 1e-12,
         "hand-derived step disagrees: {a} vs {b}"
     );
     group.bench_function("hand_derived", |b| {
-        b.iter(|| black_box(reference.step(&pts, LR, 1e-4)))
+        b.iter(|| black_box(reference.step(&pts, lr, l2)))
     });
     group.finish();
 }
 
 impl Reference {
     /// One step on a copy (leaves `self` as it was), returning its loss.
-    fn clone_step(&self, pts: &[Point]) -> f64 {
-        let mut r = Reference {
-            params: self.params.clone(),
-            grads: self.grads.clone(),
-        };
-        r.step(pts, LR, 1e-4)
+    fn clone_step(&self, pts: &[Point], lr: f64, alpha: f64) -> f64 {
+        Reference::new(self.params.clone()).step(pts, lr, alpha)
     }
 }
 
@@ -176,11 +166,7 @@ fn boundary(c: &mut Criterion) {
 }
 
 fn scaling(c: &mut Criterion) {
-    let cfg = TrainConfig {
-        learning_rate: LR,
-        lr_decay: false,
-        ..TrainConfig::default()
-    };
+    let cfg = step_config();
     let mut group = c.benchmark_group("batch_scaling");
     group
         .measurement_time(Duration::from_secs(2))
@@ -221,24 +207,17 @@ fn interleaved() {
     const STEPS: usize = 1000;
     let golden = Golden::demo();
     let pts = golden.points();
-    let cfg = TrainConfig {
-        learning_rate: LR,
-        lr_decay: false,
-        ..TrainConfig::default()
-    };
+    let cfg = step_config();
+    let (lr, l2) = (cfg.learning_rate, cfg.l2);
     let mut tape = Trainer::new(golden.model().unwrap(), cfg, 0);
-    let model = golden.model().unwrap();
-    let mut reference = Reference {
-        grads: vec![0.0; model.params.len()],
-        params: model.params,
-    };
+    let mut reference = Reference::new(golden.model().unwrap().params);
     let mut time = |which: usize| {
         let t0 = Instant::now();
         for _ in 0..STEPS {
             if which == 0 {
                 black_box(tape.step(&pts));
             } else {
-                black_box(reference.step(&pts, LR, 1e-4));
+                black_box(reference.step(&pts, lr, l2));
             }
         }
         t0.elapsed().as_secs_f64() * 1e9 / STEPS as f64
