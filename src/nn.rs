@@ -32,17 +32,6 @@ impl Activation {
             Activation::Linear => v,
         }
     }
-
-    /// The same function on a plain number (the op's own `eval`, so the results agree).
-    #[inline(always)]
-    pub fn eval(self, x: f64) -> f64 {
-        match self {
-            Activation::Relu => Op::Relu.eval(x, x),
-            Activation::Tanh => Op::Tanh.eval(x, x),
-            Activation::Sigmoid => Op::Sigmoid.eval(x, x),
-            Activation::Linear => x,
-        }
-    }
 }
 
 /// The shape of one layer: `nout` neurons of `nin` inputs each.
@@ -299,8 +288,9 @@ impl Mlp {
                 let p = &self.params[k..k + l.num_params()];
                 k += l.num_params();
                 dense(l, p, cur, next, lanes_end);
-                // Then the activation over the layer's rows: one match per layer, not per
-                // value, and one copy of the weighted-sum loop for all activations.
+                // Then the activation over the layer's rows (the ops' own `eval`, so the
+                // results agree with the graph): one match per layer, not per value, and one
+                // copy of the weighted-sum loop for all activations.
                 let rows = &mut next[..l.nout * BLOCK];
                 match l.activation {
                     Activation::Relu => activate(rows, lanes_end, |x| Op::Relu.eval(x, x)),
