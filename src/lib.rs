@@ -10,6 +10,8 @@
 //! - [`tape`]: a recorded graph replayed over a batch: the fast training path.
 //! - [`train`]: `Trainer`, one step = forward, loss, backward, update.
 //! - [`playground`]: the page's state (config with limits, points, boundary grid, JSON).
+//! - [`settings`]: every page setting as data (kind, range, default, label, help) and the URL
+//!   hash codec built on it.
 //! - [`graphview`]: the graph as DOT and as a laid-out, steppable view (examples, live neuron).
 //! - [`golden`]: micrograd's demo workload, loaded from its JSON file.
 //! - [`bench`]: the benchmark workloads, timed natively and in wasm alike.
@@ -25,6 +27,7 @@ pub mod nn;
 pub mod optim;
 pub mod playground;
 pub mod rng;
+pub mod settings;
 pub mod simd;
 pub mod tape;
 pub mod train;

@@ -1,4 +1,4 @@
-//! The playground's state, in pure Rust: configuration (with its limits), points, the trainer,
+//! The playground's state, in pure Rust: configuration (its limits are in [`crate::settings`]), points, the trainer,
 //! the boundary grid, and the JSON forms of it all. The wasm layer (`web`) only converts
 //! to and from JavaScript and calls this; native tests and fuzzing drive it directly.
 
@@ -7,22 +7,19 @@ use crate::graphview::{self, GraphView};
 use crate::loss::Loss;
 use crate::nn::{Activation, Mlp};
 use crate::optim::OptimizerKind;
+use crate::settings;
 use crate::train::{GradCheck, TrainConfig, Trainer};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-/// Limits enforced here (not only in the page), so no input can freeze the tab.
-pub const MAX_POINTS: usize = 5000;
-pub const MAX_LAYERS: usize = 6;
-pub const MAX_NEURONS: usize = 32;
+/// Limits enforced here (not only in the page), so no input can freeze the tab. The settings'
+/// limits come from their table ([`settings::SETTINGS`]).
+pub const MAX_POINTS: usize = settings::count_of("points").max as usize;
+pub const MAX_LAYERS: usize = settings::count_of("hidden").max as usize;
+pub const MAX_NEURONS: usize = settings::range_of("hidden").max as usize;
+pub const MAX_LEARNING_RATE: f64 = settings::range_of("learning_rate").max;
 pub const MAX_STEPS_PER_CALL: usize = 1000;
 pub const MAX_RESOLUTION: usize = 400;
-pub const MAX_LEARNING_RATE: f64 = 10.0;
-pub const MIN_LEARNING_RATE: f64 = 1e-6;
-pub const MAX_L2: f64 = 1.0;
-pub const MAX_NOISE: f64 = 0.5;
-pub const MAX_TEST_FRACTION: f64 = 0.9;
-/// Seeds stay below 2^32 so JavaScript numbers carry them exactly.
-pub const MAX_SEED: u64 = u32::MAX as u64;
 /// A state or model file larger than this is refused before parsing.
 pub const MAX_JSON_BYTES: usize = 4 << 20;
 
@@ -74,97 +71,7 @@ impl Default for Config {
     }
 }
 
-/// Clamps `v` into `lo..=hi`; a non-finite value becomes `fallback`. Says what it did.
-fn clamp_f(name: &str, v: &mut f64, lo: f64, hi: f64, fallback: f64, notes: &mut Vec<String>) {
-    if !v.is_finite() {
-        notes.push(format!("{name}: {v} is not a number; using {fallback}"));
-        *v = fallback;
-    } else if *v < lo || *v > hi {
-        let c = v.clamp(lo, hi);
-        notes.push(format!(
-            "{name}: {v} is out of range {lo}..{hi}; clamped to {c}"
-        ));
-        *v = c;
-    }
-}
-
-fn clamp_u(name: &str, v: &mut usize, lo: usize, hi: usize, notes: &mut Vec<String>) {
-    if *v < lo || *v > hi {
-        let c = (*v).clamp(lo, hi);
-        notes.push(format!(
-            "{name}: {v} is out of range {lo}..{hi}; clamped to {c}"
-        ));
-        *v = c;
-    }
-}
-
 impl Config {
-    /// Brings every field within its limits, adding a message per change to `notes`.
-    pub fn sanitize(&mut self, notes: &mut Vec<String>) {
-        clamp_u("n_points", &mut self.n_points, 2, MAX_POINTS, notes);
-        clamp_f("noise", &mut self.noise, 0.0, MAX_NOISE, 0.1, notes);
-        if self.seed > MAX_SEED {
-            notes.push(format!("seed: {} is above {MAX_SEED}; reduced", self.seed));
-            self.seed %= MAX_SEED + 1;
-        }
-        clamp_f(
-            "test_fraction",
-            &mut self.test_fraction,
-            0.0,
-            MAX_TEST_FRACTION,
-            0.2,
-            notes,
-        );
-        if self.hidden.len() > MAX_LAYERS {
-            notes.push(format!(
-                "hidden: {} layers is more than {MAX_LAYERS}; kept the first {MAX_LAYERS}",
-                self.hidden.len()
-            ));
-            self.hidden.truncate(MAX_LAYERS);
-        }
-        for (i, h) in self.hidden.iter_mut().enumerate() {
-            clamp_u(&format!("hidden[{i}]"), h, 1, MAX_NEURONS, notes);
-        }
-        clamp_f(
-            "learning_rate",
-            &mut self.learning_rate,
-            MIN_LEARNING_RATE,
-            MAX_LEARNING_RATE,
-            0.1,
-            notes,
-        );
-        clamp_f("l2", &mut self.l2, 0.0, MAX_L2, 0.0, notes);
-        clamp_f("momentum", &mut self.momentum, 0.0, 0.999, 0.9, notes);
-        clamp_u("batch_size", &mut self.batch_size, 0, MAX_POINTS, notes);
-        if self.points.len() > MAX_POINTS {
-            notes.push(format!(
-                "points: {} is more than {MAX_POINTS}; kept the first {MAX_POINTS}",
-                self.points.len()
-            ));
-            self.points.truncate(MAX_POINTS);
-        }
-        if let Some(v) = self.view {
-            let ok = [v.xmin, v.xmax, v.ymin, v.ymax]
-                .iter()
-                .all(|x| x.is_finite() && x.abs() <= 1e6)
-                && v.xmin < v.xmax
-                && v.ymin < v.ymax;
-            if !ok {
-                notes.push("view: not a finite, non-empty extent; using the default".into());
-                self.view = None;
-            }
-        }
-        let before = self.points.len();
-        self.points
-            .retain(|p| p.iter().all(|v| v.is_finite()) && (p[2] == 1.0 || p[2] == -1.0));
-        if self.points.len() < before {
-            notes.push(format!(
-                "points: dropped {} with a non-finite coordinate or a label other than -1/1",
-                before - self.points.len()
-            ));
-        }
-    }
-
     fn train_config(&self) -> TrainConfig {
         TrainConfig {
             loss: self.loss,
@@ -451,48 +358,79 @@ impl Playground {
         self.diverged_at = None;
     }
 
-    pub fn set_learning_rate(&mut self, mut lr: f64) {
-        clamp_f(
-            "learning_rate",
-            &mut lr,
-            MIN_LEARNING_RATE,
-            MAX_LEARNING_RATE,
-            0.1,
-            &mut self.notices,
-        );
-        self.config.learning_rate = lr;
-        self.trainer.config.learning_rate = lr;
+    /// Changes a live setting (see [`settings::SETTINGS`]) on the running network, clamped to
+    /// its range with a notice; like every change of a setting, it lifts a divergence stop.
+    /// Refused, with the reason, for a setting that rebuilds the network, a setting of the page
+    /// or a value of the wrong kind.
+    pub fn set(&mut self, name: &str, value: &Value) -> Result<(), String> {
+        let s = settings::find(name)
+            .filter(|s| s.live && !s.page_only)
+            .ok_or_else(|| {
+                format!(
+                    "{} is not a setting that acts on the running network",
+                    settings::echo(name)
+                )
+            })?;
+        let (v, note) = settings::check(s, value).map_err(|p| format!("{p}: ignored"))?;
+        self.notices.extend(note);
+        let (c, t) = (&mut self.config, &mut self.trainer);
+        let num = v.as_f64().unwrap_or_default();
+        match s.name {
+            "learning_rate" => (c.learning_rate, t.config.learning_rate) = (num, num),
+            "l2" => (c.l2, t.config.l2) = (num, num),
+            "momentum" => {
+                c.momentum = num;
+                t.set_momentum(num);
+            }
+            "batch_size" => {
+                let b = num as usize;
+                (c.batch_size, t.config.batch_size) = (b, b);
+            }
+            "lr_decay" => {
+                let on = v.as_bool().unwrap_or_default();
+                (c.lr_decay, t.config.lr_decay) = (on, on);
+            }
+            "optimizer" => {
+                let k: OptimizerKind = serde_json::from_value(v).map_err(|e| e.to_string())?;
+                c.optimizer = k;
+                t.set_optimizer(k);
+            }
+            _ => unreachable!("every live config setting has an arm"),
+        }
         self.resume();
+        Ok(())
     }
 
-    pub fn set_l2(&mut self, mut l2: f64) {
-        clamp_f("l2", &mut l2, 0.0, MAX_L2, 0.0, &mut self.notices);
-        self.config.l2 = l2;
-        self.trainer.config.l2 = l2;
-        self.resume();
+    /// [`Playground::set`] for the typed setters: a refusal becomes a notice.
+    fn set_or_notice(&mut self, name: &str, value: Value) {
+        if let Err(e) = self.set(name, &value) {
+            self.notices.push(e);
+        }
+    }
+
+    pub fn set_learning_rate(&mut self, lr: f64) {
+        self.set_or_notice("learning_rate", lr.into());
+    }
+
+    pub fn set_l2(&mut self, l2: f64) {
+        self.set_or_notice("l2", l2.into());
     }
 
     pub fn set_optimizer(&mut self, kind: OptimizerKind) {
-        self.config.optimizer = kind;
-        self.trainer.set_optimizer(kind);
-        self.resume();
+        let v = serde_json::to_value(kind).unwrap_or_default();
+        self.set_or_notice("optimizer", v);
     }
 
-    pub fn set_momentum(&mut self, mut m: f64) {
-        clamp_f("momentum", &mut m, 0.0, 0.999, 0.9, &mut self.notices);
-        self.config.momentum = m;
-        self.trainer.set_momentum(m);
+    pub fn set_momentum(&mut self, m: f64) {
+        self.set_or_notice("momentum", m.into());
     }
 
-    pub fn set_batch_size(&mut self, mut b: usize) {
-        clamp_u("batch_size", &mut b, 0, MAX_POINTS, &mut self.notices);
-        self.config.batch_size = b;
-        self.trainer.config.batch_size = b;
+    pub fn set_batch_size(&mut self, b: usize) {
+        self.set_or_notice("batch_size", b.into());
     }
 
     pub fn set_lr_decay(&mut self, on: bool) {
-        self.config.lr_decay = on;
-        self.trainer.config.lr_decay = on;
+        self.set_or_notice("lr_decay", on.into());
     }
 
     /// Adds a training point; the data set becomes `custom` (the URL then carries every point).
