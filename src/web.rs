@@ -301,3 +301,33 @@ impl Playground {
         to_js(&net)
     }
 }
+
+/// Every setting of the page, in URL order, as plain data (see [`crate::settings`]):
+/// `[{ name, kind: { type: "choice", choices: [{ value, label, help }] } | { type: "whole" |
+/// "number" | "bool" | "int_list" | "points" | "view" } | { type: "stops", stops: [1, ...] },
+/// range: { min, max } | null, items: { count: { min, max }, label, help } | null,
+/// scale: { type: "linear" } | { type: "log", lowest, per_decade, zero_stop }, step: number |
+/// null, live, page_only, label, help, default }]`.
+#[wasm_bindgen]
+pub fn settings_table() -> JsValue {
+    to_js(&crate::settings::table())
+}
+
+/// Reads `location.hash` leniently: `{ config, speed, discretize, notices: [string] }`, every
+/// valid setting kept, each ignored or clamped key named in a notice.
+#[wasm_bindgen]
+pub fn parse_hash(hash: &str) -> JsValue {
+    to_js(&crate::settings::parse_hash(hash))
+}
+
+/// The hash (with its `#`) for a config object (as `Playground.config()` gives it) and the
+/// page's speed and discretize settings; throws, naming the field, for a config it refuses.
+#[wasm_bindgen]
+pub fn encode_hash(config: JsValue, speed: u32, discretize: bool) -> Result<String, JsError> {
+    let json = js_sys::JSON::stringify(&config)
+        .ok()
+        .and_then(|s| JsValue::from(s).as_string())
+        .ok_or_else(|| err("settings: not a plain object"))?;
+    let config = playground::Playground::config_from_json(&json).map_err(err)?;
+    Ok(crate::settings::encode_hash(&config, speed, discretize))
+}
