@@ -126,6 +126,12 @@ fn every_range_clamps_with_the_range_in_words() {
         notes[2],
         "learning_rate must be a number from 0.0001 to 10; got 20: set to 10"
     );
+    // Every live config setting has a way onto the running network.
+    for e in settings::table() {
+        if e.setting.live && !e.setting.page_only {
+            pg.set(e.setting.name, &e.default).unwrap();
+        }
+    }
     assert!(
         pg.set("n_points", &json!(10)).is_err(),
         "rebuilds: not live"
