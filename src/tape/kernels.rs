@@ -1,0 +1,375 @@
+//! The replay's inner loops: one per op and operand layout, and the fused chains' loops.
+//!
+//! Each kernel runs one recorded op over a batch. An op's forward kernel sits next to its
+//! backward kernels, and a chain's forward block next to its backward; the local derivatives
+//! themselves come from [`Op::eval`] and [`Op::local_grads`], so the replay cannot disagree
+//! with the dynamic graph. Hot loops use [`F64x2`] where the compiler would leave them scalar.
+
+use super::{Kind, TermKind, TermSlot};
+use crate::engine::Op;
+use crate::simd::F64x2;
+
+// Op codes for const generics: with the op a compile-time constant inside each kernel, the
+// `match` in `Op::eval`/`Op::local_grads` folds away and the loops vectorize. Only the ops of
+// networks and their usual losses get a kernel of their own; the rare ones (`/`, `powf`,
+// `exp`, `ln`, `abs`) share one that matches at run time, which keeps the wasm bundle small.
+const GENERIC: u8 = 0;
+const ADD: u8 = 1;
+const SUB: u8 = 2;
+const MUL: u8 = 3;
+const NEG: u8 = 4;
+const TANH: u8 = 5;
+const RELU: u8 = 6;
+const SIGMOID: u8 = 7;
+
+#[inline(always)]
+fn op_of<const K: u8>(op: Op) -> Op {
+    match K {
+        ADD => Op::Add,
+        SUB => Op::Sub,
+        MUL => Op::Mul,
+        NEG => Op::Neg,
+        TANH => Op::Tanh,
+        RELU => Op::Relu,
+        SIGMOID => Op::Sigmoid,
+        _ => op,
+    }
+}
+
+/// Calls `$kernel::<CODE>(op, args...)` with the op's code.
+macro_rules! dispatch {
+    ($op:expr, $kernel:ident, $($arg:expr),*) => {
+        match $op {
+            Op::Leaf => {}
+            Op::Add => $kernel::<ADD>($op, $($arg),*),
+            Op::Sub => $kernel::<SUB>($op, $($arg),*),
+            Op::Mul => $kernel::<MUL>($op, $($arg),*),
+            Op::Neg => $kernel::<NEG>($op, $($arg),*),
+            Op::Tanh => $kernel::<TANH>($op, $($arg),*),
+            Op::Relu => $kernel::<RELU>($op, $($arg),*),
+            Op::Sigmoid => $kernel::<SIGMOID>($op, $($arg),*),
+            _ => $kernel::<GENERIC>($op, $($arg),*),
+        }
+    };
+}
+
+/// `out = op(a, b)` over the batch.
+#[inline(always)]
+pub(super) fn op_forward(op: Op, kind: Kind, out: &mut [f64], a: &[f64], b: &[f64]) {
+    dispatch!(op, forward_kernel, kind, out, a, b);
+}
+
+/// The chain rule through `out = op(a, a)` (a unary op, or `x * x`): `ga += local * go`.
+#[inline(always)]
+pub(super) fn op_backward_same(
+    op: Op,
+    kind: Kind,
+    a: &[f64],
+    out: &[f64],
+    go: &[f64],
+    ga: &mut [f64],
+) {
+    dispatch!(op, backward_same, kind, a, out, go, ga);
+}
+
+/// The chain rule through `out = op(a, b)` with `a` and `b` two different nodes.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn op_backward_pair(
+    op: Op,
+    kind: Kind,
+    a: &[f64],
+    b: &[f64],
+    out: &[f64],
+    go: &[f64],
+    ga: &mut [f64],
+    gb: &mut [f64],
+) {
+    dispatch!(op, backward_pair, kind, a, b, out, go, ga, gb);
+}
+
+/// Forward of one op over the batch, for each layout of its operands.
+#[inline(always)]
+fn forward_kernel<const K: u8>(op: Op, kind: Kind, out: &mut [f64], a: &[f64], b: &[f64]) {
+    let op = op_of::<K>(op);
+    match kind {
+        Kind::Uniform => out[0] = op.eval(a[0], b[0]),
+        Kind::V => {
+            for (o, &x) in out.iter_mut().zip(a) {
+                *o = op.eval(x, x);
+            }
+        }
+        Kind::VV => {
+            for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
+                *o = op.eval(x, y);
+            }
+        }
+        Kind::SV => {
+            let x = a[0];
+            for (o, &y) in out.iter_mut().zip(b) {
+                *o = op.eval(x, y);
+            }
+        }
+        Kind::VS => {
+            let y = b[0];
+            for (o, &x) in out.iter_mut().zip(a) {
+                *o = op.eval(x, y);
+            }
+        }
+    }
+}
+
+/// Backward for an op whose operands are one node (unary ops, `x * x`).
+#[inline(always)]
+fn backward_same<const K: u8>(
+    op: Op,
+    kind: Kind,
+    a: &[f64],
+    out: &[f64],
+    go: &[f64],
+    ga: &mut [f64],
+) {
+    let op = op_of::<K>(op);
+    let both = op.arity() == 2;
+    let local = |x: f64, o: f64| {
+        let (da, db) = op.local_grads(x, x, o);
+        if both {
+            da + db
+        } else {
+            da
+        }
+    };
+    match kind {
+        Kind::Uniform => ga[0] += local(a[0], out[0]) * go[0],
+        _ => {
+            for (((g, &x), &o), &d) in ga.iter_mut().zip(a).zip(out).zip(go) {
+                *g += local(x, o) * d;
+            }
+        }
+    }
+}
+
+/// Backward for a binary op on two different nodes.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn backward_pair<const K: u8>(
+    op: Op,
+    kind: Kind,
+    a: &[f64],
+    b: &[f64],
+    out: &[f64],
+    go: &[f64],
+    ga: &mut [f64],
+    gb: &mut [f64],
+) {
+    let op = op_of::<K>(op);
+    match kind {
+        Kind::Uniform => {
+            let (da, db) = op.local_grads(a[0], b[0], out[0]);
+            ga[0] += da * go[0];
+            gb[0] += db * go[0];
+        }
+        Kind::VV => {
+            for (s, &d) in go.iter().enumerate() {
+                let (da, db) = op.local_grads(a[s], b[s], out[s]);
+                ga[s] += da * d;
+                gb[s] += db * d;
+            }
+        }
+        Kind::SV => {
+            let x = a[0];
+            for (s, &d) in go.iter().enumerate() {
+                gb[s] += op.local_grads(x, b[s], out[s]).1 * d;
+            }
+            ga[0] += lanes_sum(go.len(), |s| op.local_grads(x, b[s], out[s]).0 * go[s]);
+        }
+        Kind::VS => {
+            let y = b[0];
+            for (s, &d) in go.iter().enumerate() {
+                ga[s] += op.local_grads(a[s], y, out[s]).0 * d;
+            }
+            gb[0] += lanes_sum(go.len(), |s| op.local_grads(a[s], y, out[s]).1 * go[s]);
+        }
+        Kind::V => unreachable!("unary kinds go through backward_same"),
+    }
+}
+
+// The fused chains `init + x0*y0 + x1*y1 + ...` (see the module docs of `tape`).
+
+/// Samples per register block of a chain's forward pass.
+pub(super) const LANES: usize = 16;
+/// Rows are padded to a multiple of this many samples, so a chain's forward pass ends in
+/// whole blocks of `PAD` (computing a few unused values past the batch) instead of a slow
+/// scalar tail.
+pub(super) const PAD: usize = 4;
+
+/// Where a chain starts: a row (its offset) or one number.
+#[derive(Clone, Copy)]
+pub(super) enum Start {
+    Row(usize),
+    Uniform(f64),
+}
+
+/// A chain's forward pass on the `2 * H` samples from `s0`: `o = start + x0*y0 + x1*y1 + ...`,
+/// in that order, with the sums in registers throughout.
+#[inline(always)]
+pub(super) fn chain_block<const H: usize>(
+    o: &mut [f64],
+    val: &[f64],
+    start: Start,
+    slots: &[TermSlot],
+    s0: usize,
+) {
+    let mut acc: [F64x2; H] = match start {
+        Start::Row(at) => std::array::from_fn(|k| F64x2::load(&val[at + s0 + 2 * k..])),
+        Start::Uniform(c) => [F64x2::splat(c); H],
+    };
+    let block = |o: usize| -> &[f64] { &val[o + s0..o + s0 + 2 * H] };
+    for t in slots {
+        match t.kind {
+            TermKind::SV => {
+                let (a, y) = (F64x2::splat(val[t.x]), block(t.y));
+                for (k, r) in acc.iter_mut().enumerate() {
+                    *r = r.add_mul(a, F64x2::load(&y[2 * k..]));
+                }
+            }
+            TermKind::VS => {
+                let (x, b) = (block(t.x), F64x2::splat(val[t.y]));
+                for (k, r) in acc.iter_mut().enumerate() {
+                    *r = r.add_mul(F64x2::load(&x[2 * k..]), b);
+                }
+            }
+            TermKind::VV | TermKind::SameV => {
+                let (x, y) = (block(t.x), block(t.y));
+                for (k, r) in acc.iter_mut().enumerate() {
+                    *r = r.add_mul(F64x2::load(&x[2 * k..]), F64x2::load(&y[2 * k..]));
+                }
+            }
+            TermKind::SS | TermKind::SameS => {
+                let c = F64x2::splat(val[t.x] * val[t.y]);
+                for r in acc.iter_mut() {
+                    *r = *r + c;
+                }
+            }
+        }
+    }
+    for (k, a) in acc.iter().enumerate() {
+        a.store(&mut o[2 * k..]);
+    }
+}
+
+/// Backward of a product `x * y` inside a chain with gradient `go`: `gx += y * go`,
+/// `gy += x * go` (summed over the batch for a uniform operand).
+#[inline(always)]
+pub(super) fn chain_backward(gx: &mut [f64], gy: &mut [f64], x: &[f64], y: &[f64], go: &[f64]) {
+    let n = go.len();
+    match (x.len() == n, y.len() == n) {
+        (true, true) => {
+            for s in 0..n {
+                gx[s] += y[s] * go[s];
+                gy[s] += x[s] * go[s];
+            }
+        }
+        (false, true) => gx[0] += scale_and_dot(gy, x[0], y, go),
+        (true, false) => gy[0] += scale_and_dot(gx, y[0], x, go),
+        (false, false) => {
+            let total = lanes_sum(n, |s| go[s]);
+            gx[0] += y[0] * total;
+            gy[0] += x[0] * total;
+        }
+    }
+}
+
+/// One pass for a product `w * v` with `w` uniform: `gv += w * go` per sample, and returns
+/// `sum(v * go)` (w's gradient), summed in four lanes so it vectorizes.
+#[inline(always)]
+pub(super) fn scale_and_dot(gv: &mut [f64], w: f64, v: &[f64], go: &[f64]) -> f64 {
+    let n = go.len();
+    let (gv, v) = (&mut gv[..n], &v[..n]);
+    let wv = F64x2::splat(w);
+    // Lanes (0, 1) and (2, 3) of the four: sample s goes to lane s % 4.
+    let mut acc = [F64x2::splat(0.0); 2];
+    let full = n / 4 * 4;
+    for ((g4, v4), d4) in gv
+        .chunks_exact_mut(4)
+        .zip(v.chunks_exact(4))
+        .zip(go.chunks_exact(4))
+    {
+        for (t, a) in acc.iter_mut().enumerate() {
+            let d = F64x2::load(&d4[2 * t..]);
+            let g = &mut g4[2 * t..];
+            F64x2::load(g).add_mul(wv, d).store(g);
+            *a = a.add_mul(F64x2::load(&v4[2 * t..]), d);
+        }
+    }
+    let [a0, a1] = acc[0].to_array();
+    let [a2, a3] = acc[1].to_array();
+    let mut acc = [a0, a1, a2, a3];
+    for s in full..n {
+        gv[s] += w * go[s];
+        acc[s - full] += v[s] * go[s];
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+/// Backward of `x * x` inside a chain: `gx += (x + x) * go`.
+#[inline(always)]
+pub(super) fn chain_backward_same(gx: &mut [f64], x: &[f64], go: &[f64]) {
+    if x.len() == go.len() {
+        for ((r, &a), &d) in gx.iter_mut().zip(x).zip(go) {
+            *r += (a + a) * d;
+        }
+    } else {
+        gx[0] += (x[0] + x[0]) * lanes_sum(go.len(), |s| go[s]);
+    }
+}
+
+/// `g += go`, or `g[0] += sum(go)` when `g` is a uniform node's single number.
+#[inline(always)]
+pub(super) fn add_into(g: &mut [f64], go: &[f64]) {
+    if g.len() == go.len() {
+        for (r, &d) in g.iter_mut().zip(go) {
+            *r += d;
+        }
+    } else {
+        g[0] += lanes_sum(go.len(), |s| go[s]);
+    }
+}
+
+// Shared helpers.
+
+/// A sum in four lanes, so the reduction vectorizes (a strict left-to-right float sum cannot).
+#[inline(always)]
+pub(super) fn lanes_sum(n: usize, mut f: impl FnMut(usize) -> f64) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let full = n / 4 * 4;
+    let mut s = 0;
+    while s < full {
+        acc[0] += f(s);
+        acc[1] += f(s + 1);
+        acc[2] += f(s + 2);
+        acc[3] += f(s + 3);
+        s += 4;
+    }
+    for t in full..n {
+        acc[t - full] += f(t);
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+/// Two disjoint rows of one buffer, mutably.
+pub(super) fn two_rows(
+    buf: &mut [f64],
+    oa: usize,
+    la: usize,
+    ob: usize,
+    lb: usize,
+) -> (&mut [f64], &mut [f64]) {
+    if oa < ob {
+        let (x, y) = buf.split_at_mut(ob);
+        (&mut x[oa..oa + la], &mut y[..lb])
+    } else {
+        let (x, y) = buf.split_at_mut(oa);
+        (&mut y[..la], &mut x[ob..ob + lb])
+    }
+}

@@ -1,0 +1,203 @@
+//! Record once, replay over a batch: the fast path for training.
+//!
+//! The graph of a model (and its per-sample loss) is the same at every step; only the numbers
+//! change. A [`Tape`] copies the ops of a [`Graph`] built for one sample and then runs them
+//! over a whole batch at once: every node holds a row of values, one per sample, so each op
+//! becomes a tight loop the compiler vectorizes. Nodes that do not depend on the sample
+//! (parameters, constants, the L2 term) are *uniform*: they hold one number, and their
+//! gradient is the sum over the batch. It is still reverse-mode autodiff of the recorded scalar
+//! graph, op by op, with the same local derivatives ([`Op::local_grads`]) as the dynamic graph;
+//! nothing is derived by hand. Once its buffers are sized, a replay allocates nothing.
+//!
+//! One fusion keeps the replay near the machine's speed: a chain of recorded nodes
+//! `((init + a0*b0) + a1*b1) + ...` (every neuron's weighted sum, the L2 sum of squares), whose
+//! products and partial sums are used nowhere else, runs as one instruction. Its forward pass
+//! adds in the recorded order, so it gives the same bits; its backward pass is the chain rule
+//! through those very `+` and `*` nodes (the gradient of each partial sum is the chain's, as
+//! `+` passes it on unchanged; each product then gives `b * g` to `a` and `a * g` to `b`),
+//! with the intermediate nodes simply not stored.
+//!
+//! The parts: `recorder` turns a graph into instructions and finds the chains, `replay` runs
+//! them forward and backward over the batch, `kernels` are the loops each instruction runs.
+//! This file holds the instruction set and the public API.
+
+mod kernels;
+mod recorder;
+mod replay;
+
+use crate::engine::{Graph, Op, Value};
+
+/// How an instruction's operands are laid out: V = a row over the batch, S = one number.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    /// Output and operands uniform.
+    Uniform,
+    /// Unary op on a row, or a binary op whose two operands are the same row (`x * x`).
+    V,
+    VV,
+    SV,
+    VS,
+}
+
+/// One replayed step. Operands are node ids.
+#[derive(Clone, Copy, Debug)]
+enum Instr {
+    /// A recorded op.
+    Op {
+        op: Op,
+        kind: Kind,
+        out: usize,
+        a: usize,
+        b: usize,
+    },
+    /// A fused chain `init + a0*b0 + a1*b1 + ...` (terms `terms` of `Tape::terms`).
+    Chain {
+        out: usize,
+        init: usize,
+        terms: (usize, usize),
+    },
+}
+
+/// A chain product `x * y` with its operands' offsets; `kind` says which are uniform.
+#[derive(Clone, Copy, Debug)]
+struct TermSlot {
+    x: usize,
+    y: usize,
+    kind: TermKind,
+}
+
+/// How a chain product's operands are laid out (S uniform, V a row), as [`Kind`] for ops.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum TermKind {
+    /// x uniform, y a row.
+    SV,
+    VS,
+    VV,
+    SS,
+    /// `x * x` on a row, or on a uniform node.
+    SameV,
+    SameS,
+}
+
+/// Marks a node whose value is not stored (a fused product or partial sum).
+const NOWHERE: usize = usize::MAX;
+
+/// A recorded graph, replayed over batches of up to `capacity` samples.
+#[derive(Clone, Debug)]
+pub struct Tape {
+    code: Vec<Instr>,
+    /// The products of the fused chains, as node-id pairs.
+    terms: Vec<(usize, usize)>,
+    /// The same products resolved by [`Tape::layout`] to buffer offsets and operand kinds,
+    /// so the hot loop looks nothing up.
+    slots: Vec<TermSlot>,
+    /// Per node: uniform or a row.
+    uniform: Vec<bool>,
+    /// Per node: whether its values are stored (not a fused intermediate).
+    stored: Vec<bool>,
+    /// Per node: start of its values in `val` / `grad` ([`NOWHERE`] if not stored).
+    offset: Vec<usize>,
+    consts: Vec<(usize, f64)>,
+    batch_inputs: Vec<usize>,
+    uniform_inputs: Vec<usize>,
+    cap: usize,
+    len: usize,
+    val: Vec<f64>,
+    grad: Vec<f64>,
+}
+
+impl Tape {
+    /// Records `graph`. `batch_inputs` are the leaves that take a different value per sample
+    /// (features, label); `uniform_inputs` are leaves set once per replay (parameters,
+    /// hyper-parameters such as the L2 strength). Every other leaf is a constant. `keep` are
+    /// the nodes whose values or gradients the caller reads or seeds (outputs): they are
+    /// never fused away.
+    pub fn record(
+        graph: &Graph,
+        batch_inputs: &[Value<'_>],
+        uniform_inputs: &[Value<'_>],
+        keep: &[Value<'_>],
+        capacity: usize,
+    ) -> Tape {
+        recorder::record(graph, batch_inputs, uniform_inputs, keep, capacity)
+    }
+
+    /// Number of nodes recorded.
+    pub fn num_nodes(&self) -> usize {
+        self.uniform.len()
+    }
+
+    /// Number of instructions a replay runs (after fusion).
+    pub fn num_instructions(&self) -> usize {
+        self.code.len()
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.cap
+    }
+
+    /// The number of samples the next replay runs over (at most the capacity).
+    pub fn set_len(&mut self, n: usize) {
+        assert!(
+            n <= self.cap,
+            "batch of {n} exceeds the tape's capacity {}",
+            self.cap
+        );
+        self.len = n;
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Batch input `k`'s row, to fill with this batch's values.
+    pub fn batch_input_mut(&mut self, k: usize) -> &mut [f64] {
+        let o = self.offset[self.batch_inputs[k]];
+        &mut self.val[o..o + self.len]
+    }
+
+    /// Sets uniform input `k`.
+    pub fn set_uniform(&mut self, k: usize, x: f64) {
+        self.val[self.offset[self.uniform_inputs[k]]] = x;
+    }
+
+    fn span(&self, id: usize) -> std::ops::Range<usize> {
+        let o = self.offset[id];
+        assert!(
+            o != NOWHERE,
+            "node {id} was fused away; pass it in `keep` to read it"
+        );
+        o..o + if self.uniform[id] { 1 } else { self.len }
+    }
+
+    /// Node `id`'s values: one per sample, or a single number if it is uniform. Readable for
+    /// inputs, kept nodes, and any node that was not fused away.
+    pub fn values(&self, id: usize) -> &[f64] {
+        &self.val[self.span(id)]
+    }
+
+    /// The gradient of uniform input `k` after [`Tape::backward`], summed over the batch.
+    pub fn uniform_grad(&self, k: usize) -> f64 {
+        self.grad[self.offset[self.uniform_inputs[k]]]
+    }
+
+    /// Node `id`'s gradients (per sample, or one number if uniform).
+    pub fn grads(&self, id: usize) -> &[f64] {
+        &self.grad[self.span(id)]
+    }
+
+    /// Runs every instruction over the batch, in recorded order.
+    pub fn forward(&mut self) {
+        replay::forward(self);
+    }
+
+    /// Reverse sweep: zeroes all gradients, seeds each `(node, g)` with `g` (on every sample of a
+    /// row), then applies the chain rule from the last instruction to the first.
+    pub fn backward(&mut self, seeds: &[(usize, f64)]) {
+        replay::backward(self, seeds);
+    }
+}

@@ -1,0 +1,167 @@
+//! Replaying a [`Tape`] over a batch: the forward pass in recorded order, then the reverse
+//! sweep. Each instruction picks its operands' rows and hands them to a kernel.
+
+use super::kernels::{
+    add_into, chain_backward, chain_backward_same, chain_block, lanes_sum, op_backward_pair,
+    op_backward_same, op_forward, scale_and_dot, two_rows, Start, LANES, PAD,
+};
+use super::{Instr, Tape, TermKind};
+
+/// [`Tape::forward`]: every instruction over the batch, in recorded order.
+pub(super) fn forward(tape: &mut Tape) {
+    let Tape {
+        code,
+        slots,
+        uniform,
+        offset,
+        val,
+        len,
+        ..
+    } = tape;
+    let rl = |id: usize| if uniform[id] { 1 } else { *len };
+    for ins in code.iter() {
+        match *ins {
+            Instr::Op {
+                op,
+                kind,
+                out,
+                a,
+                b,
+            } => {
+                let (oa, ob, oo) = (offset[a], offset[b], offset[out]);
+                let (before, after) = val.split_at_mut(oo);
+                let x = &before[oa..oa + rl(a)];
+                let y = &before[ob..ob + rl(b)];
+                let o = &mut after[..rl(out)];
+                op_forward(op, kind, o, x, y);
+            }
+            Instr::Chain { out, init, terms } => {
+                let oo = offset[out];
+                let (before, after) = val.split_at_mut(oo);
+                let oi = offset[init];
+                let slots = &slots[terms.0..terms.1];
+                if uniform[out] {
+                    // One number (the L2 sum of squares): the sum stays in a register.
+                    let mut acc = before[oi];
+                    for t in slots {
+                        acc += before[t.x] * before[t.y];
+                    }
+                    after[0] = acc;
+                    continue;
+                }
+                // Blocks of samples stay in registers across all the terms (the sum per
+                // sample still runs in the recorded order): 16 samples at a time, then 4
+                // at a time up to the padded end of the row (see `Tape::layout`).
+                let start = if uniform[init] {
+                    Start::Uniform(before[oi])
+                } else {
+                    Start::Row(oi)
+                };
+                let o = &mut after[..(*len).next_multiple_of(PAD)];
+                let wide = *len / LANES * LANES;
+                for s0 in (0..wide).step_by(LANES) {
+                    let o = &mut o[s0..s0 + LANES];
+                    chain_block::<{ LANES / 2 }>(o, before, start, slots, s0);
+                }
+                for s0 in (wide..o.len()).step_by(PAD) {
+                    let o = &mut o[s0..s0 + PAD];
+                    chain_block::<{ PAD / 2 }>(o, before, start, slots, s0);
+                }
+            }
+        }
+    }
+}
+
+/// [`Tape::backward`]: zero, seed, then the chain rule from the last instruction to the first.
+pub(super) fn backward(tape: &mut Tape, seeds: &[(usize, f64)]) {
+    if tape.len == tape.cap {
+        tape.grad.fill(0.0);
+    } else {
+        // Only the rows' first `len` entries are read, so only those need zeroing.
+        for id in 0..tape.uniform.len() {
+            if tape.stored[id] {
+                let span = tape.span(id);
+                tape.grad[span].fill(0.0);
+            }
+        }
+    }
+    for &(id, g) in seeds {
+        let span = tape.span(id);
+        tape.grad[span].fill(g);
+    }
+    let Tape {
+        code,
+        slots,
+        uniform,
+        offset,
+        val,
+        grad,
+        len,
+        ..
+    } = tape;
+    let rl = |id: usize| if uniform[id] { 1 } else { *len };
+    for ins in code.iter().rev() {
+        match *ins {
+            Instr::Op {
+                op,
+                kind,
+                out,
+                a,
+                b,
+            } => {
+                let (oa, ob, oo) = (offset[a], offset[b], offset[out]);
+                let (la, lb, lo) = (rl(a), rl(b), rl(out));
+                let val = &*val;
+                let (x, y, o) = (&val[oa..oa + la], &val[ob..ob + lb], &val[oo..oo + lo]);
+                let (gpre, gpost) = grad.split_at_mut(oo);
+                let go = &gpost[..lo];
+                if a == b {
+                    let ga = &mut gpre[oa..oa + la];
+                    op_backward_same(op, kind, x, o, go, ga);
+                } else {
+                    let (ga, gb) = two_rows(gpre, oa, la, ob, lb);
+                    op_backward_pair(op, kind, x, y, o, go, ga, gb);
+                }
+            }
+            Instr::Chain { out, init, terms } => {
+                let oo = offset[out];
+                let lo = rl(out);
+                let (gpre, gpost) = grad.split_at_mut(oo);
+                let go = &gpost[..lo];
+                // `+` passes the chain's gradient unchanged to the start and every product.
+                let oi = offset[init];
+                add_into(&mut gpre[oi..oi + rl(init)], go);
+                let n = lo;
+                for t in &slots[terms.0..terms.1] {
+                    let (x, y) = (t.x, t.y);
+                    match t.kind {
+                        TermKind::SV => {
+                            let d = scale_and_dot(&mut gpre[y..y + n], val[x], &val[y..y + n], go);
+                            gpre[x] += d;
+                        }
+                        TermKind::VS => {
+                            let d = scale_and_dot(&mut gpre[x..x + n], val[y], &val[x..x + n], go);
+                            gpre[y] += d;
+                        }
+                        TermKind::VV => {
+                            let (gx, gy) = two_rows(gpre, x, n, y, n);
+                            chain_backward(gx, gy, &val[x..x + n], &val[y..y + n], go);
+                        }
+                        TermKind::SS => {
+                            let total = lanes_sum(n, |s| go[s]);
+                            gpre[x] += val[y] * total;
+                            gpre[y] += val[x] * total;
+                        }
+                        // `x * x`: d/dx = x + x, as the two operand slots add up.
+                        TermKind::SameV => {
+                            chain_backward_same(&mut gpre[x..x + n], &val[x..x + n], go)
+                        }
+                        TermKind::SameS => {
+                            chain_backward_same(&mut gpre[x..x + 1], &val[x..x + 1], go)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
