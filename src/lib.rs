@@ -4,6 +4,7 @@
 //!
 //! - [`engine`]: `Graph` and `Value`, the autograd engine.
 //! - [`nn`]: `Neuron`, `Layer`, `Mlp`.
+//! - [`grid`]: the model evaluated on a grid of points, fast (the decision boundary).
 //! - [`loss`], [`optim`]: losses (hinge, cross-entropy, MSE, L2) and optimisers (SGD, momentum,
 //!   Adam).
 //! - [`data`]: seeded 2-D datasets (moons, circles, xor, spiral, gaussians, circle-in-a-square).
@@ -22,6 +23,7 @@ pub mod data;
 pub mod engine;
 pub mod golden;
 pub mod graphview;
+pub mod grid;
 pub mod loss;
 pub mod nn;
 pub mod optim;

@@ -1,0 +1,140 @@
+//! The model evaluated on many 2-D points at once, fast: the boundary grid behind the
+//! heatmap (and the terminal plot of `examples/moons.rs`).
+//!
+//! Forward only, no graph: points go through the layers in blocks, with a few neurons by a few
+//! points at a time in SIMD registers. Every weighted sum adds in the graph's order and every
+//! activation is the op's own [`Op::eval`], so each score equals [`Mlp::forward`]'s bit for bit.
+
+use crate::engine::Op;
+use crate::nn::{Activation, Layer, Mlp};
+use crate::simd::F64x2;
+
+impl Mlp {
+    /// The first output for many 2-D points at once (`xs[i]`, `ys[i]`) into `out`: a
+    /// forward-only pass for the boundary grid and the terminal plot. Points go through the
+    /// layers in blocks of [`BLOCK`], a few neurons by [`LANES`] points at a time in registers,
+    /// adding in the graph's order `b + w0*x0 + w1*x1 + ...`, so each score equals the one
+    /// [`Mlp::forward`] computes, bit for bit. `scratch` is reused between calls.
+    pub fn scores_2d(&self, xs: &[f64], ys: &[f64], out: &mut [f64], scratch: &mut Vec<f64>) {
+        assert_eq!(self.nin(), 2, "scores_2d takes 2-D points");
+        let width = self
+            .layers
+            .iter()
+            .map(|l| l.nin.max(l.nout))
+            .max()
+            .unwrap_or(1);
+        scratch.resize(2 * width * BLOCK, 0.0);
+        let (mut cur, mut next) = scratch.split_at_mut(width * BLOCK);
+        let n = xs.len().min(ys.len()).min(out.len());
+        let mut start = 0;
+        while start < n {
+            let m = BLOCK.min(n - start);
+            // A short last block computes on zeros past `m` up to a whole number of lanes;
+            // those lanes are not read back.
+            let lanes_end = m.div_ceil(LANES) * LANES;
+            cur[..2 * BLOCK].fill(0.0);
+            cur[..m].copy_from_slice(&xs[start..start + m]);
+            cur[BLOCK..BLOCK + m].copy_from_slice(&ys[start..start + m]);
+            let mut k = 0;
+            for l in &self.layers {
+                let p = &self.params[k..k + l.num_params()];
+                k += l.num_params();
+                dense(l, p, cur, next, lanes_end);
+                // Then the activation over the layer's rows (the ops' own `eval`, so the
+                // results agree with the graph): one match per layer, not per value, and one
+                // copy of the weighted-sum loop for all activations.
+                let rows = &mut next[..l.nout * BLOCK];
+                match l.activation {
+                    Activation::Relu => activate(rows, lanes_end, |x| Op::Relu.eval(x, x)),
+                    Activation::Tanh => activate(rows, lanes_end, |x| Op::Tanh.eval(x, x)),
+                    Activation::Sigmoid => activate(rows, lanes_end, |x| Op::Sigmoid.eval(x, x)),
+                    Activation::Linear => {}
+                }
+                std::mem::swap(&mut cur, &mut next);
+            }
+            out[start..start + m].copy_from_slice(&cur[..m]);
+            start += m;
+        }
+    }
+
+    /// The first output for one 2-D point.
+    pub fn score(&self, x: f64, y: f64) -> f64 {
+        let mut out = [0.0];
+        self.scores_2d(&[x], &[y], &mut out, &mut Vec::new());
+        out[0]
+    }
+}
+
+/// Points per block of [`Mlp::scores_2d`]: a block's activations (`BLOCK` x width) stay in L1.
+const BLOCK: usize = 64;
+/// Points per register group in [`Mlp::scores_2d`] (an even number: pairs of `F64x2`).
+const LANES: usize = 8;
+const _: () = assert!(LANES % 2 == 0 && BLOCK % LANES == 0);
+/// Neurons per register group: `NEURONS * LANES` independent sums hide the add's latency.
+const NEURONS: usize = 2;
+
+/// `f` on points `0..lanes_end` of every row of a block.
+#[inline(always)]
+fn activate(rows: &mut [f64], lanes_end: usize, f: impl Fn(f64) -> f64) {
+    for row in rows.chunks_exact_mut(BLOCK) {
+        for v in &mut row[..lanes_end] {
+            *v = f(*v);
+        }
+    }
+}
+
+/// One layer's weighted sums over a block of points: rows of `cur` (one per input, `BLOCK`
+/// apart) to rows of `next` (one per neuron), points `0..lanes_end`.
+#[inline(always)]
+fn dense(l: &Layer, p: &[f64], cur: &[f64], next: &mut [f64], lanes_end: usize) {
+    let stride = l.nin + 1;
+    let mut j = 0;
+    while j + NEURONS <= l.nout {
+        neurons::<NEURONS>(
+            &p[j * stride..],
+            l.nin,
+            cur,
+            &mut next[j * BLOCK..],
+            lanes_end,
+        );
+        j += NEURONS;
+    }
+    while j < l.nout {
+        neurons::<1>(
+            &p[j * stride..],
+            l.nin,
+            cur,
+            &mut next[j * BLOCK..],
+            lanes_end,
+        );
+        j += 1;
+    }
+}
+
+/// The weighted sums of `J` neurons (consecutive in `p`, `nin` weights and a bias each) over
+/// points `0..lanes_end` of the block.
+#[inline(always)]
+fn neurons<const J: usize>(p: &[f64], nin: usize, cur: &[f64], next: &mut [f64], lanes_end: usize) {
+    let w: [&[f64]; J] = std::array::from_fn(|jj| &p[jj * (nin + 1)..][..nin]);
+    let b: [f64; J] = std::array::from_fn(|jj| p[jj * (nin + 1) + nin]);
+    let cur = &cur[..nin * BLOCK];
+    for s0 in (0..lanes_end).step_by(LANES) {
+        let mut acc = b.map(|bj| [F64x2::splat(bj); LANES / 2]);
+        for i in 0..nin {
+            let x = &cur[i * BLOCK + s0..][..LANES];
+            let x: [F64x2; LANES / 2] = std::array::from_fn(|t| F64x2::load(&x[2 * t..]));
+            for jj in 0..J {
+                let wi = F64x2::splat(w[jj][i]);
+                for t in 0..LANES / 2 {
+                    acc[jj][t] = acc[jj][t].add_mul(wi, x[t]);
+                }
+            }
+        }
+        for (jj, a) in acc.iter().enumerate() {
+            let dst = &mut next[jj * BLOCK + s0..][..LANES];
+            for (t, v) in a.iter().enumerate() {
+                v.store(&mut dst[2 * t..]);
+            }
+        }
+    }
+}
