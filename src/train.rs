@@ -134,14 +134,6 @@ impl Trainer {
         }
     }
 
-    /// Changes the loss function (re-records the graph; the parameters stay).
-    pub fn set_loss(&mut self, loss: Loss) {
-        self.config.loss = loss;
-        let (tape, ids) = record(&self.model, loss);
-        self.tape = tape;
-        self.ids = ids;
-    }
-
     pub fn set_optimizer(&mut self, kind: OptimizerKind) {
         self.config.optimizer = kind;
         self.optimizer.set_kind(kind);

@@ -122,16 +122,6 @@ impl Tape {
         recorder::record(graph, batch_inputs, uniform_inputs, keep, capacity)
     }
 
-    /// Number of nodes recorded.
-    pub fn num_nodes(&self) -> usize {
-        self.uniform.len()
-    }
-
-    /// Number of instructions a replay runs (after fusion).
-    pub fn num_instructions(&self) -> usize {
-        self.code.len()
-    }
-
     pub fn capacity(&self) -> usize {
         self.cap
     }
