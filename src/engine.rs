@@ -72,83 +72,101 @@ impl Op {
             Op::Abs => "abs".into(),
         }
     }
+}
 
-    /// The op's result for operands `a` and `b` (`b` is ignored by unary ops).
-    ///
-    /// Stable forms: `tanh` is `f64::tanh` (so `tanh(800) == 1`), `sigmoid` never evaluates
-    /// `exp` of a large positive number (so `sigmoid(-800) == 0` with no overflow), and `exp`
-    /// overflow gives `inf` rather than a panic.
-    #[inline(always)]
-    pub fn eval(self, a: f64, b: f64) -> f64 {
-        match self {
-            Op::Leaf => a,
-            Op::Add => a + b,
-            Op::Sub => a - b,
-            Op::Mul => a * b,
-            Op::Div => a / b,
-            Op::Neg => -a,
-            Op::Pow(k) => a.powf(k),
-            Op::Exp => a.exp(),
-            Op::Ln => a.ln(),
-            Op::Tanh => a.tanh(),
-            // micrograd: `0 if x < 0 else x`; `max` would also do, but this keeps NaN visible.
-            Op::Relu => {
-                if a < 0.0 {
-                    0.0
-                } else {
-                    a
+/// Each op's forward next to its local derivatives, one row per op, as micrograd's engine.py
+/// keeps an op's `out` beside its `_backward`. `ops!` turns the table into [`Op::eval`] (the
+/// middle column, from the operands `a` and `b`) and [`Op::local_grads`] (the last column,
+/// which may also read the result `out`).
+macro_rules! ops {
+    (|$a:ident, $b:ident, $out:ident| $($op:pat => $forward:expr, $local:expr;)*) => {
+        impl Op {
+            /// The op's result for operands `a` and `b` (`b` is ignored by unary ops).
+            ///
+            /// Stable forms: `tanh` is `f64::tanh` (so `tanh(800) == 1`), `sigmoid` never
+            /// evaluates `exp` of a large positive number (so `sigmoid(-800) == 0` with no
+            /// overflow), and `exp` overflow gives `inf` rather than a panic.
+            #[inline(always)]
+            pub fn eval(self, $a: f64, $b: f64) -> f64 {
+                match self {
+                    $($op => $forward,)*
                 }
             }
-            Op::Sigmoid => {
-                if a >= 0.0 {
-                    1.0 / (1.0 + (-a).exp())
-                } else {
-                    let e = a.exp();
-                    e / (1.0 + e)
+
+            /// The local derivatives `(d out/d a, d out/d b)` at operands `a`, `b` and result
+            /// `out`. The chain rule multiplies them by the output's gradient.
+            ///
+            /// Gradient policy at the edges: `relu` has derivative 0 at 0 (as micrograd), `abs`
+            /// has 0 at 0, and `ln` at 0 (where it is `-inf`) has the finite derivative
+            /// `1 / f64::MIN_POSITIVE` (about 4.5e307) instead of `inf`, so one zero does not
+            /// poison every gradient with NaN.
+            #[inline(always)]
+            pub fn local_grads(self, $a: f64, $b: f64, $out: f64) -> (f64, f64) {
+                match self {
+                    $($op => $local,)*
                 }
             }
-            Op::Abs => a.abs(),
         }
+    };
+}
+
+ops! { |a, b, out|
+    // op          forward       local derivatives (d out/d a, d out/d b)
+    Op::Leaf    => a,            (0.0, 0.0);
+    Op::Add     => a + b,        (1.0, 1.0);
+    Op::Sub     => a - b,        (1.0, -1.0);
+    Op::Mul     => a * b,        (b, a);
+    Op::Div     => a / b,        (1.0 / b, -a / (b * b));
+    Op::Neg     => -a,           (-1.0, 0.0);
+    Op::Pow(k)  => a.powf(k),    (k * a.powf(k - 1.0), 0.0);
+    Op::Exp     => a.exp(),      (out, 0.0);
+    Op::Ln      => a.ln(),       (ln_slope(a), 0.0);
+    Op::Tanh    => a.tanh(),     (1.0 - out * out, 0.0);
+    Op::Relu    => relu(a),      (if out > 0.0 { 1.0 } else { 0.0 }, 0.0);
+    Op::Sigmoid => sigmoid(a),   (out * (1.0 - out), 0.0);
+    Op::Abs     => a.abs(),      (sign(a), 0.0);
+}
+
+/// micrograd's `0 if x < 0 else x`; `max` would also do, but this keeps NaN visible.
+#[inline(always)]
+fn relu(a: f64) -> f64 {
+    if a < 0.0 {
+        0.0
+    } else {
+        a
     }
+}
 
-    /// The local derivatives `(d out/d a, d out/d b)` at operands `a`, `b` and result `out`.
-    /// The chain rule multiplies them by the output's gradient.
-    ///
-    /// Gradient policy at the edges: `relu` has derivative 0 at 0 (as micrograd), `abs` has 0 at
-    /// 0, and `ln` at 0 (where it is `-inf`) has the finite derivative `1 / f64::MIN_POSITIVE`
-    /// (about 4.5e307) instead of `inf`, so one zero does not poison every gradient with NaN.
-    #[inline(always)]
-    pub fn local_grads(self, a: f64, b: f64, out: f64) -> (f64, f64) {
-        match self {
-            Op::Leaf => (0.0, 0.0),
-            Op::Add => (1.0, 1.0),
-            Op::Sub => (1.0, -1.0),
-            Op::Mul => (b, a),
-            Op::Div => (1.0 / b, -a / (b * b)),
-            Op::Neg => (-1.0, 0.0),
-            Op::Pow(k) => (k * a.powf(k - 1.0), 0.0),
-            Op::Exp => (out, 0.0),
-            Op::Ln => {
-                if a >= 0.0 {
-                    (1.0 / a.max(f64::MIN_POSITIVE), 0.0)
-                } else {
-                    (1.0 / a, 0.0)
-                }
-            }
-            Op::Tanh => (1.0 - out * out, 0.0),
-            Op::Relu => (if out > 0.0 { 1.0 } else { 0.0 }, 0.0),
-            Op::Sigmoid => (out * (1.0 - out), 0.0),
-            Op::Abs => (
-                if a > 0.0 {
-                    1.0
-                } else if a < 0.0 {
-                    -1.0
-                } else {
-                    0.0
-                },
-                0.0,
-            ),
-        }
+/// `1 / (1 + e^-a)` without ever evaluating `exp` of a large positive number.
+#[inline(always)]
+fn sigmoid(a: f64) -> f64 {
+    if a >= 0.0 {
+        1.0 / (1.0 + (-a).exp())
+    } else {
+        let e = a.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// `d ln(a) / da = 1 / a`, finite at 0 (see [`Op::local_grads`]).
+#[inline(always)]
+fn ln_slope(a: f64) -> f64 {
+    if a >= 0.0 {
+        1.0 / a.max(f64::MIN_POSITIVE)
+    } else {
+        1.0 / a
+    }
+}
+
+/// `d |a| / da`: the sign of `a`, and 0 at 0.
+#[inline(always)]
+fn sign(a: f64) -> f64 {
+    if a > 0.0 {
+        1.0
+    } else if a < 0.0 {
+        -1.0
+    } else {
+        0.0
     }
 }
 

@@ -12,7 +12,7 @@ use crate::simd::F64x2;
 impl Mlp {
     /// The first output for many 2-D points at once (`xs[i]`, `ys[i]`) into `out`: a
     /// forward-only pass for the boundary grid and the terminal plot. Points go through the
-    /// layers in blocks of [`BLOCK`], a few neurons by [`LANES`] points at a time in registers,
+    /// layers in blocks of `BLOCK`, a few neurons by `LANES` points at a time in registers,
     /// adding in the graph's order `b + w0*x0 + w1*x1 + ...`, so each score equals the one
     /// [`Mlp::forward`] computes, bit for bit. `scratch` is reused between calls.
     pub fn scores_2d(&self, xs: &[f64], ys: &[f64], out: &mut [f64], scratch: &mut Vec<f64>) {
