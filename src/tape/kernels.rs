@@ -258,10 +258,43 @@ pub(super) fn chain_block<const H: usize>(
     }
 }
 
+/// A chain's backward through its products: `+` passed the chain's gradient `go` unchanged to
+/// every product, and each `x * y` then gives `y * go` to `x` and `x * go` to `y` (summed over
+/// the batch for a uniform operand). `grad` holds every node before the chain's output.
+#[inline(always)]
+pub(super) fn chain_terms_backward(slots: &[TermSlot], val: &[f64], grad: &mut [f64], go: &[f64]) {
+    let n = go.len();
+    for t in slots {
+        let (x, y) = (t.x, t.y);
+        match t.kind {
+            TermKind::SV => {
+                let d = scale_and_dot(&mut grad[y..y + n], val[x], &val[y..y + n], go);
+                grad[x] += d;
+            }
+            TermKind::VS => {
+                let d = scale_and_dot(&mut grad[x..x + n], val[y], &val[x..x + n], go);
+                grad[y] += d;
+            }
+            TermKind::VV => {
+                let (gx, gy) = two_rows(grad, x, n, y, n);
+                chain_backward(gx, gy, &val[x..x + n], &val[y..y + n], go);
+            }
+            TermKind::SS => {
+                let total = lanes_sum(n, |s| go[s]);
+                grad[x] += val[y] * total;
+                grad[y] += val[x] * total;
+            }
+            // `x * x`: d/dx = x + x, as the two operand slots add up.
+            TermKind::SameV => chain_backward_same(&mut grad[x..x + n], &val[x..x + n], go),
+            TermKind::SameS => chain_backward_same(&mut grad[x..x + 1], &val[x..x + 1], go),
+        }
+    }
+}
+
 /// Backward of a product `x * y` inside a chain with gradient `go`: `gx += y * go`,
 /// `gy += x * go` (summed over the batch for a uniform operand).
 #[inline(always)]
-pub(super) fn chain_backward(gx: &mut [f64], gy: &mut [f64], x: &[f64], y: &[f64], go: &[f64]) {
+fn chain_backward(gx: &mut [f64], gy: &mut [f64], x: &[f64], y: &[f64], go: &[f64]) {
     let n = go.len();
     match (x.len() == n, y.len() == n) {
         (true, true) => {
@@ -283,7 +316,7 @@ pub(super) fn chain_backward(gx: &mut [f64], gy: &mut [f64], x: &[f64], y: &[f64
 /// One pass for a product `w * v` with `w` uniform: `gv += w * go` per sample, and returns
 /// `sum(v * go)` (w's gradient), summed in four lanes so it vectorizes.
 #[inline(always)]
-pub(super) fn scale_and_dot(gv: &mut [f64], w: f64, v: &[f64], go: &[f64]) -> f64 {
+fn scale_and_dot(gv: &mut [f64], w: f64, v: &[f64], go: &[f64]) -> f64 {
     let n = go.len();
     let (gv, v) = (&mut gv[..n], &v[..n]);
     let wv = F64x2::splat(w);
@@ -314,7 +347,7 @@ pub(super) fn scale_and_dot(gv: &mut [f64], w: f64, v: &[f64], go: &[f64]) -> f6
 
 /// Backward of `x * x` inside a chain: `gx += (x + x) * go`.
 #[inline(always)]
-pub(super) fn chain_backward_same(gx: &mut [f64], x: &[f64], go: &[f64]) {
+fn chain_backward_same(gx: &mut [f64], x: &[f64], go: &[f64]) {
     if x.len() == go.len() {
         for ((r, &a), &d) in gx.iter_mut().zip(x).zip(go) {
             *r += (a + a) * d;

@@ -2,10 +2,10 @@
 //! sweep. Each instruction picks its operands' rows and hands them to a kernel.
 
 use super::kernels::{
-    add_into, chain_backward, chain_backward_same, chain_block, lanes_sum, op_backward_pair,
-    op_backward_same, op_forward, scale_and_dot, two_rows, Start, LANES, PAD,
+    add_into, chain_block, chain_terms_backward, op_backward_pair, op_backward_same, op_forward,
+    two_rows, Start, LANES, PAD,
 };
-use super::{Instr, Tape, TermKind};
+use super::{Instr, Tape};
 
 /// [`Tape::forward`]: every instruction over the batch, in recorded order.
 pub(super) fn forward(tape: &mut Tape) {
@@ -131,36 +131,7 @@ pub(super) fn backward(tape: &mut Tape, seeds: &[(usize, f64)]) {
                 // `+` passes the chain's gradient unchanged to the start and every product.
                 let oi = offset[init];
                 add_into(&mut gpre[oi..oi + rl(init)], go);
-                let n = lo;
-                for t in &slots[terms.0..terms.1] {
-                    let (x, y) = (t.x, t.y);
-                    match t.kind {
-                        TermKind::SV => {
-                            let d = scale_and_dot(&mut gpre[y..y + n], val[x], &val[y..y + n], go);
-                            gpre[x] += d;
-                        }
-                        TermKind::VS => {
-                            let d = scale_and_dot(&mut gpre[x..x + n], val[y], &val[x..x + n], go);
-                            gpre[y] += d;
-                        }
-                        TermKind::VV => {
-                            let (gx, gy) = two_rows(gpre, x, n, y, n);
-                            chain_backward(gx, gy, &val[x..x + n], &val[y..y + n], go);
-                        }
-                        TermKind::SS => {
-                            let total = lanes_sum(n, |s| go[s]);
-                            gpre[x] += val[y] * total;
-                            gpre[y] += val[x] * total;
-                        }
-                        // `x * x`: d/dx = x + x, as the two operand slots add up.
-                        TermKind::SameV => {
-                            chain_backward_same(&mut gpre[x..x + n], &val[x..x + n], go)
-                        }
-                        TermKind::SameS => {
-                            chain_backward_same(&mut gpre[x..x + 1], &val[x..x + 1], go)
-                        }
-                    }
-                }
+                chain_terms_backward(&slots[terms.0..terms.1], val, gpre, go);
             }
         }
     }
