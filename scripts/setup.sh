@@ -9,6 +9,7 @@ say() { printf '[setup] %s\n' "$*"; }
 # The wasm-bindgen CLI must equal the crate version pinned in Cargo.toml exactly.
 WB_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 TRUNK_VERSION=0.21.14
+WASM_PACK_VERSION=0.15.1
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
@@ -38,9 +39,10 @@ if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; 
   cargo install trunk --version "$TRUNK_VERSION" --locked --force
 fi
 
-if ! command -v wasm-pack >/dev/null 2>&1; then
-  say "cargo install wasm-pack (about 9 minutes)"
-  cargo install wasm-pack
+if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" != "$WASM_PACK_VERSION" ]; then
+  # --locked: the versions its own lock file was tested with.
+  say "cargo install wasm-pack $WASM_PACK_VERSION (about 2-9 minutes)"
+  cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked --force
 fi
 
 # npm packages for the end-to-end tests and the release build's wasm-opt (Debian's binaryen is

@@ -247,11 +247,20 @@ impl Playground {
     /// Runs up to `n` training steps (at most [`MAX_STEPS_PER_CALL`]); stops at divergence,
     /// which then holds until a setting changes or the run is reset.
     pub fn step(&mut self, n: usize) -> Stats {
+        self.train(n);
+        self.stats()
+    }
+
+    /// Runs up to `n` training steps (at most [`MAX_STEPS_PER_CALL`]) without evaluating the
+    /// stats, and returns how many ran: fewer than `n` when training diverged (or had diverged
+    /// before). The page's worker calls it in chunks sized to its time budget.
+    pub fn train(&mut self, n: usize) -> usize {
         if n > MAX_STEPS_PER_CALL {
             self.notices.push(format!(
                 "steps per frame: {n} is more than {MAX_STEPS_PER_CALL}; ran {MAX_STEPS_PER_CALL}"
             ));
         }
+        let mut done = 0;
         if self.diverged_at.is_none() {
             for _ in 0..n.min(MAX_STEPS_PER_CALL) {
                 let s = self.trainer.step(&self.train);
@@ -259,9 +268,10 @@ impl Playground {
                     self.diverged_at = Some(s.step);
                     break;
                 }
+                done += 1;
             }
         }
-        self.stats()
+        done
     }
 
     /// Loss and accuracy on the training and test points now, without training.

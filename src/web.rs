@@ -132,24 +132,15 @@ impl Playground {
         })
     }
 
-    /// Builds from the config as JSON text (the URL's form).
-    pub fn from_config_json(json: &str) -> Result<Playground, JsError> {
-        let config = playground::Playground::config_from_json(json).map_err(err)?;
-        Ok(Playground {
-            inner: playground::Playground::new(config),
-            steps_per_second: None,
-            last_step_call: None,
-        })
+    /// The URL hash (with its `#`) of the current config and the page's `speed` and
+    /// `discretize` settings: a link that reproduces this run.
+    pub fn hash(&self, speed: u32, discretize: bool) -> String {
+        crate::settings::encode_hash(self.inner.config(), speed, discretize)
     }
 
     /// The full current config (with live changes and hand-placed points).
     pub fn config(&self) -> JsValue {
         to_js(self.inner.config())
-    }
-
-    /// The config as JSON text.
-    pub fn config_json(&self) -> String {
-        serde_json::to_string(self.inner.config()).unwrap_or_default()
     }
 
     /// Runs `n` training steps and returns the stats afterwards. `steps_per_second` is the
@@ -173,6 +164,12 @@ impl Playground {
         self.last_step_call = Some(now);
         s.steps_per_second = self.steps_per_second;
         to_js(&s)
+    }
+
+    /// Runs up to `n` training steps without computing the stats; returns how many ran (fewer
+    /// than `n` once training diverges). The worker trains in chunks with this.
+    pub fn train(&mut self, n: usize) -> usize {
+        self.inner.train(n)
     }
 
     pub fn stats(&mut self) -> JsValue {
@@ -320,14 +317,9 @@ pub fn parse_hash(hash: &str) -> JsValue {
     to_js(&crate::settings::parse_hash(hash))
 }
 
-/// The hash (with its `#`) for a config object (as `Playground.config()` gives it) and the
-/// page's speed and discretize settings; throws, naming the field, for a config it refuses.
+/// The largest saved-state or model file accepted, in bytes: the page refuses a bigger one
+/// before reading it.
 #[wasm_bindgen]
-pub fn encode_hash(config: JsValue, speed: u32, discretize: bool) -> Result<String, JsError> {
-    let json = js_sys::JSON::stringify(&config)
-        .ok()
-        .and_then(|s| JsValue::from(s).as_string())
-        .ok_or_else(|| err("settings: not a plain object"))?;
-    let config = playground::Playground::config_from_json(&json).map_err(err)?;
-    Ok(crate::settings::encode_hash(&config, speed, discretize))
+pub fn max_json_bytes() -> usize {
+    playground::MAX_JSON_BYTES
 }

@@ -221,7 +221,11 @@ describe('graph view', { timeout: 400000 }, () => {
       await page.click('#play');
       await page.click('#reset');
       await page.click('#check-gradients');
-      const text = await page.textContent('#gradcheck-result');
+      // The check runs in the worker; the panel says so meanwhile, then gives the result.
+      const text = await waitFor(async () => {
+        const t = await page.textContent('#gradcheck-result');
+        return /largest relative error/.test(t) ? t : null;
+      }, { timeout: 10000, message: 'the gradient check result' });
       const m = text.match(/largest relative error (\S+) over (\d+) parameters \(param #\d+: autograd \S+, numeric \S+\)/);
       assert.ok(m, `the result reads as expected: "${text}"`);
       assert.ok(Number(m[1]) < 1e-4, `relative error ${m[1]} < 1e-4`);

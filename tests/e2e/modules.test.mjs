@@ -1,26 +1,24 @@
-// Unit tests of the page's pure modules (no browser, no wasm): URL state, formatting and
-// slider scales, the downsampled chart history.
+// Unit tests of the page's pure modules (no browser): formatting, the settings table's slider
+// scales (with the real table, from the built wasm module instantiated in Node), the URL codec
+// as the page calls it, and the downsampled chart history.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  DASH,
-  L2_SLIDER,
-  LR_SLIDER,
-  SPEED_STOPS,
-  fmtInt,
-  fmtLoss,
-  fmtPercent,
-  fmtSci,
-  l2FromSlider,
-  lrFromSlider,
-  sliderFromL2,
-  sliderFromLr,
-  speedIndex,
-} from '../../www/js/format.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DASH, fmtInt, fmtLoss, fmtPercent, fmtSci } from '../../www/js/format.js';
 import { History } from '../../www/js/history.js';
-import { DEFAULT_CONFIG, DEFAULT_UI, encodeHash, parseHash } from '../../www/js/state.js';
+import { indexSettings, logSlider, stopIndex } from '../../www/js/settings.js';
 import { niceTicks } from '../../www/js/render.js';
+import { DIST, requireDist } from './helpers.mjs';
+
+/** The bindings of the built page, instantiated synchronously from the wasm file. */
+async function bindings() {
+  requireDist();
+  const m = await import(path.join(DIST, 'micrograd-playground.js'));
+  m.initSync({ module: fs.readFileSync(path.join(DIST, 'micrograd-playground_bg.wasm')) });
+  return m;
+}
 
 test('missing or non-finite numbers are shown as a dash, never NaN', () => {
   for (const f of [fmtLoss, fmtPercent, fmtInt, fmtSci]) {
@@ -34,78 +32,56 @@ test('missing or non-finite numbers are shown as a dash, never NaN', () => {
   assert.equal(fmtSci(0.1), '0.1');
 });
 
-test('the learning-rate slider is logarithmic from 1e-4 to 10 and round-trips', () => {
-  assert.equal(lrFromSlider(LR_SLIDER.min), 0.0001);
-  assert.equal(lrFromSlider(LR_SLIDER.max), 10);
-  assert.equal(lrFromSlider(-10), 0.1);
-  for (let v = LR_SLIDER.min; v <= LR_SLIDER.max; v++) assert.equal(sliderFromLr(lrFromSlider(v)), v);
-  assert.equal(sliderFromLr(1e-9), LR_SLIDER.min);
-  assert.equal(sliderFromLr(1e9), LR_SLIDER.max);
+test("the learning-rate slider is logarithmic over the table's range and round-trips", async () => {
+  const settings = indexSettings((await bindings()).settings_table());
+  const lr = settings.get('learning_rate');
+  const s = logSlider(lr);
+  assert.equal(s.value(s.min), lr.range.min);
+  assert.equal(s.value(s.max), lr.range.max);
+  assert.equal(s.value(s.position(lr.default)), lr.default, 'the default is a stop');
+  for (let v = s.min; v <= s.max; v++) assert.equal(s.position(s.value(v)), v);
+  assert.equal(s.position(lr.range.min / 100), s.min);
+  assert.equal(s.position(lr.range.max * 100), s.max);
 });
 
-test('the L2 slider starts at 0 (off) and round-trips', () => {
-  assert.equal(l2FromSlider(L2_SLIDER.min), 0);
-  assert.equal(sliderFromL2(0), L2_SLIDER.min);
-  assert.equal(l2FromSlider(-40), 0.0001);
-  for (let v = L2_SLIDER.min; v <= L2_SLIDER.max; v++) assert.equal(sliderFromL2(l2FromSlider(v)), v);
+test('the L2 slider starts at 0 (off) and round-trips', async () => {
+  const settings = indexSettings((await bindings()).settings_table());
+  const l2 = settings.get('l2');
+  const s = logSlider(l2);
+  assert.equal(s.value(s.min), 0);
+  assert.equal(s.position(0), s.min);
+  assert.equal(s.value(s.min + 1), l2.scale.lowest);
+  assert.equal(s.value(s.max), l2.range.max);
+  assert.equal(s.value(s.position(l2.default)), l2.default, 'the default is a stop');
+  for (let v = s.min; v <= s.max; v++) assert.equal(s.position(s.value(v)), v);
 });
 
-test('speed stops go from 1 to at least 100', () => {
-  assert.equal(SPEED_STOPS[0], 1);
-  assert.ok(SPEED_STOPS[SPEED_STOPS.length - 1] >= 100);
-  assert.equal(SPEED_STOPS[speedIndex(10)], 10);
-  assert.equal(SPEED_STOPS[speedIndex(7)], 5);
-  assert.equal(speedIndex(0), 0);
+test('speed stops go from 1 up, and the default is one of them', async () => {
+  const speed = indexSettings((await bindings()).settings_table()).get('speed');
+  const stops = speed.kind.stops;
+  assert.equal(stops[0], 1);
+  assert.ok(stops.every((x, i) => i === 0 || x > stops[i - 1]), 'increasing');
+  assert.equal(stops[stopIndex(stops, speed.default)], speed.default);
+  assert.equal(stops[stopIndex(stops, 7)], 5);
+  assert.equal(stopIndex(stops, 0), 0);
 });
 
-test('a config survives the URL hash round trip', () => {
-  const config = {
-    ...DEFAULT_CONFIG,
-    dataset: 'custom',
-    hidden: [4, 8, 2],
-    activation: 'tanh',
-    learning_rate: 0.0316,
-    lr_decay: true,
-    points: [
-      [0.5, -1.25, 1],
-      [2, 3, -1],
-    ],
-  };
-  const ui = { speed: 20, discretize: true };
-  const hash = encodeHash(config, ui);
-  assert.match(hash, /^#dataset=custom&/);
-  assert.match(hash, /hidden=4,8,2/);
-  assert.match(hash, /points=0\.5,-1\.25,1;2,3,-1/);
-  const parsed = parseHash(hash);
-  assert.deepEqual(parsed.errors, []);
-  assert.deepEqual(parsed.config, config);
-  assert.deepEqual(parsed.ui, ui);
-});
-
-test('points are left out of the hash for generated data sets', () => {
-  const hash = encodeHash({ ...DEFAULT_CONFIG, points: [[1, 1, 1]] }, DEFAULT_UI);
-  assert.ok(!hash.includes('&points='));
-});
-
-test('an empty hash means defaults and no errors', () => {
-  for (const h of ['', '#']) {
-    const p = parseHash(h);
-    assert.equal(p.empty, true);
-    assert.deepEqual(p.errors, []);
-    assert.deepEqual(p.config, {});
-    assert.deepEqual(p.ui, { ...DEFAULT_UI });
-  }
-});
-
-test('a malformed hash names each problem', () => {
-  const p = parseHash('#dataset=banana&hidden=16,x&learning_rate=fast&bogus=1&lr_decay=maybe&seed=1.5&speed=0');
-  const text = p.errors.join(' | ');
-  for (const word of ['banana', 'hidden', 'learning_rate', 'bogus', 'lr_decay', 'seed', 'speed']) {
-    assert.ok(text.includes(word), `${word} in ${text}`);
-  }
-  assert.equal(parseHash('#points=1,2,3').errors.length, 1, 'label must be 1 or -1');
-  assert.equal(parseHash('#seed=1&seed=2').errors.length, 1, 'a key given twice');
-  assert.deepEqual(parseHash('#hidden=').config, { hidden: [] });
+test('the link codec keeps what it can and names what it ignored', async () => {
+  const m = await bindings();
+  const p = m.parse_hash('#dataset=xor&junk=1&hidden=8,x&speed=4294967296&learning_rate=0.03');
+  assert.equal(p.config.dataset, 'xor');
+  assert.equal(p.config.learning_rate, 0.03);
+  assert.equal(p.speed, 500);
+  const text = p.notices.join(' | ');
+  for (const word of ['junk', 'hidden', 'speed']) assert.ok(text.includes(word), `${word} in ${text}`);
+  const pg = new m.Playground(p.config);
+  const hash = pg.hash(p.speed, true);
+  assert.match(hash, /^#dataset=xor&/);
+  const again = m.parse_hash(hash);
+  assert.deepEqual(again.notices, []);
+  assert.deepEqual(again.config, pg.config());
+  assert.equal(again.discretize, true);
+  pg.free();
 });
 
 test('the chart history stays at a fixed size after 100k steps', () => {

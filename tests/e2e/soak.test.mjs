@@ -16,17 +16,16 @@ const serverUrl = serveDist();
 
 /** Run training steps from the test, 1000 per call (the most one call runs), then let frames draw. */
 async function drive(page, chunks) {
-  return page.evaluate((k) => {
-    const { pg } = globalThis.playground;
+  return page.evaluate(async (k) => {
     let s = null;
-    for (let i = 0; i < k; i++) s = pg.step(1000);
+    for (let i = 0; i < k; i++) s = await globalThis.playground.request('train', { n: 1000 });
     return { step: s.step, diverged: s.diverged };
   }, chunks);
 }
 
 async function snapshot(page) {
-  return page.evaluate(() => ({
-    memory: globalThis.playground.memoryBytes(),
+  return page.evaluate(async () => ({
+    memory: await globalThis.playground.memoryBytes(),
     step: globalThis.playground.stats.step,
     boundaryDraws: globalThis.playground.counters.boundaryDraws,
     chartDraws: globalThis.playground.counters.chartDraws,
@@ -48,8 +47,8 @@ describe('soak', { timeout: TEST_TIMEOUT + 30000 }, () => {
   test(`${SOAK_STEPS} training steps in the browser leave the wasm memory unchanged after warm-up`, { timeout: TEST_TIMEOUT }, async () => {
     const { page, problems, close } = await openPage(serverUrl());
     try {
-      // The page itself trains at 100 steps per frame and draws every frame; the test adds
-      // steps in chunks of 1000 between frames to reach the target sooner.
+      // The page itself trains at 100 steps per frame (in its worker) and draws every frame;
+      // the test asks the worker for chunks of 1000 steps between frames to get there sooner.
       await page.goto(`${serverUrl()}#speed=100`);
       await waitForTraining(page);
       assert.equal(typeof (await page.evaluate(() => globalThis.playground.memoryBytes())), 'number');

@@ -1,4 +1,4 @@
-// Number formatting and slider scales. Pure functions: no DOM, no wasm.
+// Number formatting for the readouts and controls. Pure functions: no DOM, no wasm.
 
 /** The text shown for a number that is missing or not finite. */
 export const DASH = '\u2014';
@@ -44,47 +44,6 @@ export function roundSig(x, digits = 3) {
   return Number(x.toPrecision(digits));
 }
 
-// ---- learning rate: a log slider in tenths of a decade, 1e-4 .. 10 ----
-export const LR_SLIDER = { min: -40, max: 10 };
-
-export function lrFromSlider(v) {
-  return roundSig(10 ** (Number(v) / 10), 3);
-}
-
-export function sliderFromLr(lr) {
-  if (!finite(lr) || lr <= 0) return LR_SLIDER.min;
-  const v = Math.round(10 * Math.log10(lr));
-  return Math.min(LR_SLIDER.max, Math.max(LR_SLIDER.min, v));
-}
-
-// ---- L2 strength: a log slider 1e-6 .. 0.1, whose lowest stop means 0 (off) ----
-export const L2_SLIDER = { min: -61, max: -10 };
-
-export function l2FromSlider(v) {
-  const n = Number(v);
-  if (n <= L2_SLIDER.min) return 0;
-  return roundSig(10 ** (n / 10), 3);
-}
-
-export function sliderFromL2(l2) {
-  if (!finite(l2) || l2 <= 0) return L2_SLIDER.min;
-  const v = Math.round(10 * Math.log10(l2));
-  return Math.min(L2_SLIDER.max, Math.max(L2_SLIDER.min + 1, v));
-}
-
 export function fmtL2(l2) {
   return l2 === 0 ? '0 (off)' : fmtSci(l2);
-}
-
-// ---- speed: training steps per animation frame, on a slider of stops ----
-export const SPEED_STOPS = [1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 500];
-export const DEFAULT_SPEED = 10;
-
-/** The index of the largest stop that is <= speed (at least 0). */
-export function speedIndex(speed) {
-  let idx = 0;
-  for (let i = 0; i < SPEED_STOPS.length; i++) {
-    if (SPEED_STOPS[i] <= speed) idx = i;
-  }
-  return idx;
 }

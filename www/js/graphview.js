@@ -1,8 +1,11 @@
 // The graph view panel: micrograd's drawing of a computational graph, for the guided
 // examples and for one neuron of the live network, with forward and backward stepping,
-// gradient checking and DOT export. main.js creates it once the wasm module is ready and
-// tells it when the model or the points change; Rust computes every number shown.
+// gradient checking and DOT export. main.js creates it once the worker is up and tells it when
+// the model or the points change; Rust (in the worker) computes every number shown, and every
+// request is answered asynchronously, so an answer that arrives after a newer question is
+// dropped.
 
+import { $, download } from './dom.js';
 import { DASH } from './format.js';
 import { GraphRenderer, Stepper, fmt4 } from './graph.js';
 import { NetworkDiagram, neuronName } from './netdiagram.js';
@@ -17,12 +20,6 @@ const EXAMPLE_TEXT = {
 const DEFAULT_SOURCE = 'ex:neuron';
 const LIVE_MS = 500; // at most 2 live redraws a second
 const LIVE_MS_REDUCED = 1000; // once a second with prefers-reduced-motion
-
-const $ = (id) => {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`missing element #${id}`);
-  return el;
-};
 
 /** A small number with 4 significant digits: 0.01234, 4.408e-8. */
 function sig4(x) {
@@ -43,8 +40,9 @@ export function fmtRelError(x) {
 }
 
 /**
- * hooks: graphExamples, graphExample (the wasm functions), getPg(), getPoints() (flat
- * [x, y, label, is_test] * n), getStep() (the training step count), notify(text, opts),
+ * hooks: examples (the guided examples' names and inputs), request(type, args) (asks the
+ * worker), getPoints() (flat [x, y, label, is_test] * n), getStep() (the training step
+ * count), generation() (which Playground is live), notify(text, opts),
  * errText(e), reducedMotion (a MediaQueryList), onHighlight() (the chosen point changed),
  * onPicking(on) (the plot should pick instead of add).
  */
@@ -80,7 +78,7 @@ export function createGraphView(hooks) {
     goto: document.getElementById('goto-graph'),
   };
 
-  const examples = hooks.graphExamples();
+  const examples = hooks.examples;
   const inputValues = new Map(examples.map((e) => [e.name, e.inputs.map(([, d]) => d)]));
   const renderer = new GraphRenderer(el.svg);
   const diagram = new NetworkDiagram(el.diagram, (layer, index) => chooseNeuron(layer, index));
@@ -90,6 +88,8 @@ export function createGraphView(hooks) {
   let stepper = null;
   let picking = false;
   let visible = true;
+  // Each question's number: an answer to an older one is dropped.
+  const asked = { example: 0, live: 0, network: 0 };
 
   // ------------------------------------------------------------ building the controls
 
@@ -153,15 +153,17 @@ export function createGraphView(hooks) {
 
   // ------------------------------------------------------------ computing and drawing
 
-  function computeExample(keep) {
+  async function computeExample(keep) {
     const name = source.slice(3);
+    const q = ++asked.example;
     let next;
     try {
-      next = hooks.graphExample(name, Float64Array.from(inputValues.get(name) || []));
+      next = await hooks.request('graph_example', { name, inputs: [...(inputValues.get(name) || [])] });
     } catch (e) {
       hooks.notify(`The graph could not be computed: ${hooks.errText(e)}`, { kind: 'error' });
       return;
     }
+    if (q !== asked.example || source !== `ex:${name}`) return;
     show(next, keep);
   }
 
@@ -169,18 +171,18 @@ export function createGraphView(hooks) {
     return Math.floor(hooks.getPoints().length / 4);
   }
 
-  function computeLive(keep) {
-    const pg = hooks.getPg();
-    if (!pg) return;
+  async function computeLive(keep) {
     live.dirty = false;
     live.last = performance.now();
     live.lastStep = hooks.getStep();
+    const q = ++asked.live;
     let next = null;
     try {
-      next = pg.neuron_graph(live.layer, live.index, live.point);
+      next = await hooks.request('neuron_graph', { layer: live.layer, index: live.index, point: live.point });
     } catch (e) {
       hooks.notify(`The neuron's graph could not be computed: ${hooks.errText(e)}`, { kind: 'error' });
     }
+    if (q !== asked.live || source !== 'live') return;
     if (!next) {
       view = null;
       stepper = null;
@@ -266,8 +268,7 @@ export function createGraphView(hooks) {
     if (!isLive) setPicking(false);
     stepper = null;
     if (isLive) {
-      syncLive();
-      computeLive(false);
+      syncLive().then(() => computeLive(false));
     } else {
       buildInputs(source.slice(3));
       computeExample(false);
@@ -294,11 +295,12 @@ export function createGraphView(hooks) {
     hooks.onHighlight();
   }
 
-  /** Bring the live controls in line with the current model and points. */
-  function syncLive() {
-    const pg = hooks.getPg();
-    if (!pg) return;
-    const net = pg.network();
+  /** Bring the live controls and the diagram in line with the current model and points. */
+  async function syncLive() {
+    const q = ++asked.network;
+    const net = await hooks.request('network').catch(() => null);
+    if (!net || q !== asked.network) return; // a newer answer is on its way
+
     const key = net.sizes.join(',');
     if (key !== live.sizes) {
       live.sizes = key;
@@ -366,27 +368,20 @@ export function createGraphView(hooks) {
   });
 
   el.dot.addEventListener('click', () => {
-    if (!view) return;
-    const blob = new Blob([view.dot], { type: 'text/vnd.graphviz' });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = 'graph.dot';
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    if (view) download(view.dot, 'graph.dot', 'text/vnd.graphviz');
   });
 
-  el.check.addEventListener('click', () => {
-    const pg = hooks.getPg();
-    if (!pg) return;
+  el.check.addEventListener('click', async () => {
+    el.check.disabled = true;
+    el.checkResult.textContent = 'Checking: one finite difference per parameter…';
     let r;
     try {
-      r = pg.check_gradients();
+      r = await hooks.request('check_gradients');
     } catch (e) {
       el.checkResult.textContent = `The check failed: ${hooks.errText(e)}`;
       return;
+    } finally {
+      el.check.disabled = false;
     }
     el.checkResult.textContent =
       `largest relative error ${fmtRelError(r.max_rel_error)} over ${r.params} parameters ` +
@@ -417,9 +412,8 @@ export function createGraphView(hooks) {
       if (now - live.last < every) return;
       const step = hooks.getStep();
       if (!live.dirty && step === live.lastStep) return;
-      const pg = hooks.getPg();
-      if (!pg) return;
-      diagram.setNetwork(pg.network());
+      live.last = now;
+      syncLive();
       if (stepper && stepper.stepping) {
         // The drawing stays as the user is stepping it; only the diagram follows training.
         live.last = now;
@@ -434,9 +428,8 @@ export function createGraphView(hooks) {
         live.dirty = true;
         return;
       }
-      syncLive();
       stepper = null;
-      computeLive(false);
+      syncLive().then(() => computeLive(false));
     },
     /** Points were added or replaced. */
     pointsChanged() {

@@ -1,0 +1,67 @@
+// Export and import of a whole run (settings, trained weights, step) as a JSON file. The file
+// is checked against the size limit before it is read, so an oversized one costs nothing.
+
+import { $, download, errText } from './dom.js';
+
+/**
+ * hooks: request(type, args) -> Promise, adopt(state), notify(text, opts), ready(),
+ * maxFileBytes (the Rust side's limit: a larger file is refused unread).
+ */
+export function createFiles(hooks) {
+  const exportBtn = $('export');
+  const importBtn = $('import');
+  const importFile = $('import-file');
+
+  exportBtn.addEventListener('click', async () => {
+    if (!hooks.ready()) return;
+    let r;
+    try {
+      r = await hooks.request('export');
+    } catch (e) {
+      hooks.notify(`Export failed: ${errText(e)}`, { kind: 'error' });
+      return;
+    }
+    const name = `micrograd-${r.dataset}-step${r.step}.json`;
+    download(r.json, name, 'application/json');
+    hooks.notify(`Model exported as ${name}.`, { kind: 'info' });
+  });
+
+  importBtn.addEventListener('click', () => importFile.click());
+
+  importFile.addEventListener('change', async () => {
+    const file = importFile.files && importFile.files[0];
+    importFile.value = '';
+    if (!file || !hooks.ready()) return;
+    if (file.size > hooks.maxFileBytes) {
+      hooks.notify(
+        `Import failed, the current run is kept: ${file.name} is ${file.size.toLocaleString('en-US')} bytes; ` +
+          `a model file is at most ${hooks.maxFileBytes.toLocaleString('en-US')}.`,
+        { kind: 'error', sticky: true },
+      );
+      return;
+    }
+    let text;
+    try {
+      text = await file.text();
+    } catch (e) {
+      hooks.notify(`Import failed: the file could not be read (${errText(e)}).`, { kind: 'error' });
+      return;
+    }
+    let state;
+    try {
+      state = await hooks.request('import', { json: text });
+    } catch (e) {
+      hooks.notify(`Import failed, the current run is kept: ${errText(e)}`, { kind: 'error', sticky: true });
+      return;
+    }
+    hooks.adopt(state);
+    hooks.notify(`Imported ${file.name}.`, { kind: 'info' });
+  });
+
+  return {
+    enable() {
+      exportBtn.disabled = false;
+      importBtn.disabled = false;
+    },
+  };
+}

@@ -1,0 +1,60 @@
+// Messages for the user in a polite live region: clamped settings, refused input, what a
+// button did. Each expires after a while unless it is sticky or holds the focus.
+
+const NOTICE_TTL_MS = 12000;
+const MAX_NOTICES = 5;
+
+export function createNotices(list) {
+  /**
+   * Show a message. kind: info | warn | error. `text` may be a list: its lines become one
+   * notice (one paragraph each), so a batch of messages (a link with many out-of-range
+   * settings) is not cut down by the cap on notices.
+   */
+  function notify(text, { kind = 'warn', sticky = false } = {}) {
+    const lines = (Array.isArray(text) ? text : [text]).map(String);
+    const message = lines.join('\n');
+    const until = String(sticky ? Infinity : performance.now() + NOTICE_TTL_MS);
+    for (const li of list.children) {
+      if (li.dataset.text === message) {
+        li.dataset.until = until;
+        return;
+      }
+    }
+    const li = document.createElement('li');
+    li.className = kind;
+    li.dataset.text = message;
+    li.dataset.until = until;
+    const paragraphs = lines.map((line) => {
+      const p = document.createElement('p');
+      p.textContent = line; // never as HTML
+      return p;
+    });
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.textContent = 'Dismiss';
+    close.title = 'Hide this message';
+    close.addEventListener('click', () => li.remove());
+    if (paragraphs.length === 1) {
+      li.append(paragraphs[0], close);
+    } else {
+      const body = document.createElement('div'); // the lines stack; the button stays beside
+      body.append(...paragraphs);
+      li.append(body, close);
+    }
+    list.append(li);
+    while (list.children.length > MAX_NOTICES) list.firstElementChild.remove();
+  }
+
+  /** Messages the Rust side collected in one call belong together: one notice for them. */
+  function fromRust(messages) {
+    if (Array.isArray(messages) && messages.length) notify(messages.length === 1 ? messages[0] : messages);
+  }
+
+  function expire(now) {
+    for (const li of [...list.children]) {
+      if (Number(li.dataset.until) < now && !li.contains(document.activeElement)) li.remove();
+    }
+  }
+
+  return { notify, fromRust, expire };
+}

@@ -1,0 +1,90 @@
+// Input on the plot: a click adds a point (Shift for the other class), the keyboard moves a
+// cursor and Enter adds at it, and in the graph view's "Pick point" mode either picks the
+// nearest point instead.
+
+import { $ } from './dom.js';
+
+/** hooks: addPoint(x, y, label), graph() (the graph view or null), notify(text, opts). */
+export function createPlotInput(app, plot, hooks) {
+  const canvas = $('plot');
+  const addClass = $('add-class');
+
+  function chosenLabel(shift) {
+    const base = Number(addClass.value) > 0 ? 1 : -1;
+    return shift ? -base : base;
+  }
+
+  /** The index of the point drawn nearest to CSS-pixel position (px, py), or -1. */
+  function nearestPoint(px, py) {
+    let best = -1;
+    let bestD = Infinity;
+    const p = app.points;
+    for (let i = 0; i + 3 < p.length; i += 4) {
+      const [x, y] = plot.toCanvas(p[i], p[i + 1]);
+      const d = (x - px) ** 2 + (y - py) ** 2;
+      if (d < bestD) {
+        bestD = d;
+        best = i / 4;
+      }
+    }
+    return best;
+  }
+
+  function picking() {
+    const g = hooks.graph();
+    return g && g.picking;
+  }
+
+  function pickAt(px, py) {
+    const i = nearestPoint(px, py);
+    if (i >= 0) hooks.graph().pickPoint(i);
+    else hooks.notify('There are no points to pick: add some first.', { kind: 'info' });
+  }
+
+  canvas.addEventListener('click', (ev) => {
+    const rect = canvas.getBoundingClientRect();
+    if (picking()) {
+      pickAt(ev.clientX - rect.left, ev.clientY - rect.top);
+      return;
+    }
+    const at = plot.toData(ev.clientX - rect.left, ev.clientY - rect.top);
+    if (at) hooks.addPoint(at[0], at[1], chosenLabel(ev.shiftKey));
+  });
+
+  canvas.addEventListener('focus', () => {
+    const v = app.view;
+    if (!app.cursor) app.cursor = [(v.xmin + v.xmax) / 2, (v.ymin + v.ymax) / 2];
+    app.dirty.points = true;
+  });
+  canvas.addEventListener('blur', () => {
+    app.cursor = null;
+    app.dirty.points = true;
+  });
+  canvas.addEventListener('keydown', (ev) => {
+    const c = app.cursor;
+    if (!c) return;
+    const v = app.view;
+    const dx = (v.xmax - v.xmin) / 40;
+    const dy = (v.ymax - v.ymin) / 40;
+    const moves = { ArrowLeft: [-dx, 0], ArrowRight: [dx, 0], ArrowUp: [0, dy], ArrowDown: [0, -dy] };
+    if (moves[ev.key]) {
+      ev.preventDefault();
+      app.cursor = [
+        Math.min(v.xmax, Math.max(v.xmin, c[0] + moves[ev.key][0])),
+        Math.min(v.ymax, Math.max(v.ymin, c[1] + moves[ev.key][1])),
+      ];
+      app.dirty.points = true;
+    } else if (ev.key === 'Enter') {
+      ev.preventDefault();
+      if (picking()) pickAt(...plot.toCanvas(c[0], c[1]));
+      else hooks.addPoint(c[0], c[1], chosenLabel(ev.shiftKey));
+    }
+  });
+
+  return {
+    /** Show that a click will pick rather than add. */
+    setPicking(on) {
+      canvas.classList.toggle('picking', on);
+    },
+  };
+}
