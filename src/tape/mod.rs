@@ -1,13 +1,13 @@
 //! Record once, replay over a batch: the fast path for training.
 //!
 //! The graph of a model (and its per-sample loss) is the same at every step; only the numbers
-//! change. A [`Tape`] copies the ops of a [`Graph`] built for one sample and then runs them
-//! over a whole batch at once: every node holds a row of values, one per sample, so each op
-//! becomes a tight loop the compiler vectorizes. Nodes that do not depend on the sample
-//! (parameters, constants, the L2 term) are *uniform*: they hold one number, and their
-//! gradient is the sum over the batch. It is still reverse-mode autodiff of the recorded scalar
-//! graph, op by op, with the same local derivatives ([`Op::local_grads`]) as the dynamic graph;
-//! nothing is derived by hand. Once its buffers are sized, a replay allocates nothing.
+//! change. A [`Tape`] copies the ops of a [`Graph`](crate::engine::Graph) built for one sample
+//! and then runs them over a whole batch at once: every node holds a row of values, one per
+//! sample, so each op becomes a tight loop the compiler vectorizes. Nodes that do not depend on
+//! the sample (parameters, constants, the L2 term) are *uniform*: they hold one number, and
+//! their gradient is the sum over the batch. It is still reverse-mode autodiff of the recorded
+//! scalar graph, op by op, with the same local derivatives ([`Op::local_grads`]) as the dynamic
+//! graph; nothing is derived by hand. Once its buffers are sized, a replay allocates nothing.
 //!
 //! One fusion keeps the replay near the machine's speed: a chain of recorded nodes
 //! `((init + a0*b0) + a1*b1) + ...` (every neuron's weighted sum, the L2 sum of squares), whose
@@ -17,15 +17,16 @@
 //! `+` passes it on unchanged; each product then gives `b * g` to `a` and `a * g` to `b`),
 //! with the intermediate nodes simply not stored.
 //!
-//! The parts: `recorder` turns a graph into instructions and finds the chains, `replay` runs
-//! them forward and backward over the batch, `kernels` are the loops each instruction runs.
-//! This file holds the instruction set and the public API.
+//! The parts: `recorder` turns a graph into instructions and finds the chains
+//! ([`Tape::record`]), `replay` runs them over the batch ([`Tape::forward`],
+//! [`Tape::backward`]), `kernels` are the loops each instruction runs. This file holds the
+//! instruction set, the [`Tape`] and its accessors.
 
 mod kernels;
 mod recorder;
 mod replay;
 
-use crate::engine::{Graph, Op, Value};
+use crate::engine::Op;
 
 /// How an instruction's operands are laid out: V = a row over the batch, S = one number.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -107,21 +108,6 @@ pub struct Tape {
 }
 
 impl Tape {
-    /// Records `graph`. `batch_inputs` are the leaves that take a different value per sample
-    /// (features, label); `uniform_inputs` are leaves set once per replay (parameters,
-    /// hyper-parameters such as the L2 strength). Every other leaf is a constant. `keep` are
-    /// the nodes whose values or gradients the caller reads or seeds (outputs): they are
-    /// never fused away.
-    pub fn record(
-        graph: &Graph,
-        batch_inputs: &[Value<'_>],
-        uniform_inputs: &[Value<'_>],
-        keep: &[Value<'_>],
-        capacity: usize,
-    ) -> Tape {
-        recorder::record(graph, batch_inputs, uniform_inputs, keep, capacity)
-    }
-
     pub fn capacity(&self) -> usize {
         self.cap
     }
@@ -178,16 +164,5 @@ impl Tape {
     /// Node `id`'s gradients (per sample, or one number if uniform).
     pub fn grads(&self, id: usize) -> &[f64] {
         &self.grad[self.span(id)]
-    }
-
-    /// Runs every instruction over the batch, in recorded order.
-    pub fn forward(&mut self) {
-        replay::forward(self);
-    }
-
-    /// Reverse sweep: zeroes all gradients, seeds each `(node, g)` with `g` (on every sample of a
-    /// row), then applies the chain rule from the last instruction to the first.
-    pub fn backward(&mut self, seeds: &[(usize, f64)]) {
-        replay::backward(self, seeds);
     }
 }

@@ -7,131 +7,134 @@ use super::kernels::{
 };
 use super::{Instr, Tape};
 
-/// [`Tape::forward`]: every instruction over the batch, in recorded order.
-pub(super) fn forward(tape: &mut Tape) {
-    let Tape {
-        code,
-        slots,
-        uniform,
-        offset,
-        val,
-        len,
-        ..
-    } = tape;
-    let rl = |id: usize| if uniform[id] { 1 } else { *len };
-    for ins in code.iter() {
-        match *ins {
-            Instr::Op {
-                op,
-                kind,
-                out,
-                a,
-                b,
-            } => {
-                let (oa, ob, oo) = (offset[a], offset[b], offset[out]);
-                let (before, after) = val.split_at_mut(oo);
-                let x = &before[oa..oa + rl(a)];
-                let y = &before[ob..ob + rl(b)];
-                let o = &mut after[..rl(out)];
-                op_forward(op, kind, o, x, y);
-            }
-            Instr::Chain { out, init, terms } => {
-                let oo = offset[out];
-                let (before, after) = val.split_at_mut(oo);
-                let oi = offset[init];
-                let slots = &slots[terms.0..terms.1];
-                if uniform[out] {
-                    // One number (the L2 sum of squares): the sum stays in a register.
-                    let mut acc = before[oi];
-                    for t in slots {
-                        acc += before[t.x] * before[t.y];
+impl Tape {
+    /// Runs every instruction over the batch, in recorded order.
+    pub fn forward(&mut self) {
+        let Tape {
+            code,
+            slots,
+            uniform,
+            offset,
+            val,
+            len,
+            ..
+        } = self;
+        let rl = |id: usize| if uniform[id] { 1 } else { *len };
+        for ins in code.iter() {
+            match *ins {
+                Instr::Op {
+                    op,
+                    kind,
+                    out,
+                    a,
+                    b,
+                } => {
+                    let (oa, ob, oo) = (offset[a], offset[b], offset[out]);
+                    let (before, after) = val.split_at_mut(oo);
+                    let x = &before[oa..oa + rl(a)];
+                    let y = &before[ob..ob + rl(b)];
+                    let o = &mut after[..rl(out)];
+                    op_forward(op, kind, o, x, y);
+                }
+                Instr::Chain { out, init, terms } => {
+                    let oo = offset[out];
+                    let (before, after) = val.split_at_mut(oo);
+                    let oi = offset[init];
+                    let slots = &slots[terms.0..terms.1];
+                    if uniform[out] {
+                        // One number (the L2 sum of squares): the sum stays in a register.
+                        let mut acc = before[oi];
+                        for t in slots {
+                            acc += before[t.x] * before[t.y];
+                        }
+                        after[0] = acc;
+                        continue;
                     }
-                    after[0] = acc;
-                    continue;
-                }
-                // Blocks of samples stay in registers across all the terms (the sum per
-                // sample still runs in the recorded order): 16 samples at a time, then 4
-                // at a time up to the padded end of the row (see `Tape::layout`).
-                let start = if uniform[init] {
-                    Start::Uniform(before[oi])
-                } else {
-                    Start::Row(oi)
-                };
-                let o = &mut after[..(*len).next_multiple_of(PAD)];
-                let wide = *len / LANES * LANES;
-                for s0 in (0..wide).step_by(LANES) {
-                    let o = &mut o[s0..s0 + LANES];
-                    chain_block::<{ LANES / 2 }>(o, before, start, slots, s0);
-                }
-                for s0 in (wide..o.len()).step_by(PAD) {
-                    let o = &mut o[s0..s0 + PAD];
-                    chain_block::<{ PAD / 2 }>(o, before, start, slots, s0);
+                    // Blocks of samples stay in registers across all the terms (the sum per
+                    // sample still runs in the recorded order): 16 samples at a time, then 4
+                    // at a time up to the padded end of the row (see `Tape::layout`).
+                    let start = if uniform[init] {
+                        Start::Uniform(before[oi])
+                    } else {
+                        Start::Row(oi)
+                    };
+                    let o = &mut after[..(*len).next_multiple_of(PAD)];
+                    let wide = *len / LANES * LANES;
+                    for s0 in (0..wide).step_by(LANES) {
+                        let o = &mut o[s0..s0 + LANES];
+                        chain_block::<{ LANES / 2 }>(o, before, start, slots, s0);
+                    }
+                    for s0 in (wide..o.len()).step_by(PAD) {
+                        let o = &mut o[s0..s0 + PAD];
+                        chain_block::<{ PAD / 2 }>(o, before, start, slots, s0);
+                    }
                 }
             }
         }
     }
-}
 
-/// [`Tape::backward`]: zero, seed, then the chain rule from the last instruction to the first.
-pub(super) fn backward(tape: &mut Tape, seeds: &[(usize, f64)]) {
-    if tape.len == tape.cap {
-        tape.grad.fill(0.0);
-    } else {
-        // Only the rows' first `len` entries are read, so only those need zeroing.
-        for id in 0..tape.uniform.len() {
-            if tape.stored[id] {
-                let span = tape.span(id);
-                tape.grad[span].fill(0.0);
-            }
-        }
-    }
-    for &(id, g) in seeds {
-        let span = tape.span(id);
-        tape.grad[span].fill(g);
-    }
-    let Tape {
-        code,
-        slots,
-        uniform,
-        offset,
-        val,
-        grad,
-        len,
-        ..
-    } = tape;
-    let rl = |id: usize| if uniform[id] { 1 } else { *len };
-    for ins in code.iter().rev() {
-        match *ins {
-            Instr::Op {
-                op,
-                kind,
-                out,
-                a,
-                b,
-            } => {
-                let (oa, ob, oo) = (offset[a], offset[b], offset[out]);
-                let (la, lb, lo) = (rl(a), rl(b), rl(out));
-                let val = &*val;
-                let (x, y, o) = (&val[oa..oa + la], &val[ob..ob + lb], &val[oo..oo + lo]);
-                let (gpre, gpost) = grad.split_at_mut(oo);
-                let go = &gpost[..lo];
-                if a == b {
-                    let ga = &mut gpre[oa..oa + la];
-                    op_backward_same(op, kind, x, o, go, ga);
-                } else {
-                    let (ga, gb) = two_rows(gpre, oa, la, ob, lb);
-                    op_backward_pair(op, kind, x, y, o, go, ga, gb);
+    /// Reverse sweep: zeroes all gradients, seeds each `(node, g)` with `g` (on every sample of a
+    /// row), then applies the chain rule from the last instruction to the first.
+    pub fn backward(&mut self, seeds: &[(usize, f64)]) {
+        if self.len == self.cap {
+            self.grad.fill(0.0);
+        } else {
+            // Only the rows' first `len` entries are read, so only those need zeroing.
+            for id in 0..self.uniform.len() {
+                if self.stored[id] {
+                    let span = self.span(id);
+                    self.grad[span].fill(0.0);
                 }
             }
-            Instr::Chain { out, init, terms } => {
-                let oo = offset[out];
-                let lo = rl(out);
-                let (gpre, gpost) = grad.split_at_mut(oo);
-                let go = &gpost[..lo];
-                // `+` passes the chain's gradient unchanged to the start and every product.
-                let oi = offset[init];
-                add_into(&mut gpre[oi..oi + rl(init)], go);
-                chain_terms_backward(&slots[terms.0..terms.1], val, gpre, go);
+        }
+        for &(id, g) in seeds {
+            let span = self.span(id);
+            self.grad[span].fill(g);
+        }
+        let Tape {
+            code,
+            slots,
+            uniform,
+            offset,
+            val,
+            grad,
+            len,
+            ..
+        } = self;
+        let rl = |id: usize| if uniform[id] { 1 } else { *len };
+        for ins in code.iter().rev() {
+            match *ins {
+                Instr::Op {
+                    op,
+                    kind,
+                    out,
+                    a,
+                    b,
+                } => {
+                    let (oa, ob, oo) = (offset[a], offset[b], offset[out]);
+                    let (la, lb, lo) = (rl(a), rl(b), rl(out));
+                    let val = &*val;
+                    let (x, y, o) = (&val[oa..oa + la], &val[ob..ob + lb], &val[oo..oo + lo]);
+                    let (gpre, gpost) = grad.split_at_mut(oo);
+                    let go = &gpost[..lo];
+                    if a == b {
+                        let ga = &mut gpre[oa..oa + la];
+                        op_backward_same(op, kind, x, o, go, ga);
+                    } else {
+                        let (ga, gb) = two_rows(gpre, oa, la, ob, lb);
+                        op_backward_pair(op, kind, x, y, o, go, ga, gb);
+                    }
+                }
+                Instr::Chain { out, init, terms } => {
+                    let oo = offset[out];
+                    let lo = rl(out);
+                    let (gpre, gpost) = grad.split_at_mut(oo);
+                    let go = &gpost[..lo];
+                    // `+` passes the chain's gradient unchanged to the start and every product.
+                    let oi = offset[init];
+                    add_into(&mut gpre[oi..oi + rl(init)], go);
+                    chain_terms_backward(&slots[terms.0..terms.1], val, gpre, go);
+                }
             }
         }
     }
