@@ -1,6 +1,6 @@
 //! The replay's inner loops: one per op and operand layout, and the fused chains' loops.
 //!
-//! Each kernel runs one recorded op over a batch. An op's forward kernel sits next to its
+//! Each kernel runs one instruction over a batch. An op's forward kernel sits next to its
 //! backward kernels, and a chain's forward block next to its backward; the local derivatives
 //! themselves come from [`Op::eval`] and [`Op::local_grads`], so the replay cannot disagree
 //! with the dynamic graph. Hot loops use [`F64x2`] where the compiler would leave them scalar.
