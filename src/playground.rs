@@ -103,8 +103,6 @@ pub struct Stats {
     pub learning_rate: f64,
     pub n_train: usize,
     pub n_test: usize,
-    /// Filled in by the caller that can tell time (the wasm layer).
-    pub steps_per_second: Option<f64>,
     pub diverged: bool,
     pub message: Option<String>,
 }
@@ -137,6 +135,14 @@ fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
             format!("{path}: {}", e.inner())
         }
     })
+}
+
+/// A JSON value as a Rust one, through its text: every type is then deserialized by one
+/// parser (the one [`parse`] uses), which keeps the wasm bundle small; errors name the field.
+pub(crate) fn from_value<T: serde::de::DeserializeOwned>(
+    v: &serde_json::Value,
+) -> Result<T, String> {
+    parse(&v.to_string())
 }
 
 /// The `format` tag of saved files.
@@ -288,7 +294,6 @@ impl Playground {
             learning_rate: self.trainer.config.learning_rate_at(self.trainer.step),
             n_train: self.train.len(),
             n_test: self.test.len(),
-            steps_per_second: None,
             diverged: false,
             message: None,
         };
@@ -401,7 +406,7 @@ impl Playground {
                 (c.lr_decay, t.config.lr_decay) = (on, on);
             }
             "optimizer" => {
-                let k: OptimizerKind = serde_json::from_value(v).map_err(|e| e.to_string())?;
+                let k: OptimizerKind = from_value(&v)?;
                 c.optimizer = k;
                 t.set_optimizer(k);
             }

@@ -611,7 +611,7 @@ pub fn check(s: &Setting, v: &Value) -> Result<(Value, Vec<String>), String> {
             if v.is_null() {
                 return Ok((Value::Null, vec![]));
             }
-            let view: View = serde_json::from_value(v.clone()).map_err(|_| bad())?;
+            let view: View = crate::playground::from_value(v).map_err(|_| bad())?;
             let r = s.range();
             let ok = [view.xmin, view.xmax, view.ymin, view.ymax]
                 .iter()
@@ -668,7 +668,7 @@ impl Config {
             };
             map.insert(s.name.into(), v);
         }
-        match serde_json::from_value(Value::Object(map)) {
+        match crate::playground::from_value(&Value::Object(map)) {
             Ok(c) => *self = c,
             Err(e) => notes.push(format!("settings: {e}")),
         }
@@ -810,7 +810,7 @@ pub fn parse_hash(hash: &str) -> ParsedHash {
     let discretize = values.remove("discretize").and_then(|v| v.as_bool());
     // Every value was checked against its setting, so this cannot fail; if it did, the
     // defaults are a working page.
-    let config = serde_json::from_value(Value::Object(values)).unwrap_or_else(|e| {
+    let config = crate::playground::from_value(&Value::Object(values)).unwrap_or_else(|e| {
         notices.push(format!("the link's settings could not be used ({e})"));
         Config::default()
     });

@@ -4,6 +4,7 @@
 
 use crate::graphview;
 use crate::playground::{self, Config};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -19,16 +20,17 @@ pub fn start() {
                 let _ = f.call1(&JsValue::NULL, &JsValue::from_str(&msg));
             }
         }
-        web_sys_console_error(&msg);
+        web_sys::console::error_1(&JsValue::from_str(&msg));
     }));
 }
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = console, js_name = error)]
-    fn web_sys_console_error(s: &str);
-    #[wasm_bindgen(js_namespace = performance, js_name = now)]
-    fn performance_now() -> f64;
+/// Milliseconds from the page's (or the worker's) clock: `performance` is a global in both,
+/// while `window` exists only in the page.
+fn performance_now() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map_or(0.0, |p| p.now())
 }
 
 /// Panics on purpose, so tests can check that the panic hook shows the message.
@@ -37,13 +39,16 @@ pub fn debug_panic(message: &str) {
     panic!("{message}");
 }
 
-/// A Rust value as a plain JS object, through JSON text (serde_json is linked anyway, so this
-/// costs no extra code size; None and non-finite numbers become null).
+/// A Rust value as a plain JS object (maps as objects, `None` as null).
 fn to_js<T: Serialize>(v: &T) -> JsValue {
-    serde_json::to_string(v)
-        .ok()
-        .and_then(|s| js_sys::JSON::parse(&s).ok())
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .unwrap_or(JsValue::NULL)
+}
+
+/// A plain JS object as a Rust value; an error names the offending field (`hidden[0]: ...`).
+fn from_js<T: DeserializeOwned>(v: JsValue) -> Result<T, String> {
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(v).map_err(|e| e.to_string())?;
+    playground::from_value(&value)
 }
 
 fn err(msg: impl Into<String>) -> JsError {
@@ -105,8 +110,6 @@ pub fn graph_example(name: &str, inputs: Vec<f64>) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub struct Playground {
     inner: playground::Playground,
-    steps_per_second: Option<f64>,
-    last_step_call: Option<f64>,
 }
 
 #[wasm_bindgen]
@@ -118,17 +121,10 @@ impl Playground {
         let config: Config = if config.is_undefined() || config.is_null() {
             Config::default()
         } else {
-            // Through JSON text, so that errors name the field (see `config_from_json`).
-            let json = js_sys::JSON::stringify(&config)
-                .ok()
-                .and_then(|s| JsValue::from(s).as_string())
-                .ok_or_else(|| err("settings: not a plain object"))?;
-            playground::Playground::config_from_json(&json).map_err(err)?
+            from_js(config).map_err(|e| err(format!("settings: {e}")))?
         };
         Ok(Playground {
             inner: playground::Playground::new(config),
-            steps_per_second: None,
-            last_step_call: None,
         })
     }
 
@@ -143,27 +139,9 @@ impl Playground {
         to_js(self.inner.config())
     }
 
-    /// Runs `n` training steps and returns the stats afterwards. `steps_per_second` is the
-    /// training rate a person sees: steps done over the wall-clock time since the previous
-    /// call (frames included), smoothed; a pause of over a second starts it afresh.
+    /// Runs `n` training steps (at most 1,000) and returns the stats afterwards.
     pub fn step(&mut self, n: usize) -> JsValue {
-        let now = performance_now();
-        let before = self.inner.trainer().step;
-        let mut s = self.inner.step(n);
-        let done = s.step.saturating_sub(before);
-        if let Some(last) = self.last_step_call {
-            let dt = (now - last) / 1000.0;
-            if done > 0 && dt > 0.0 && dt < 1.0 {
-                let rate = done as f64 / dt;
-                self.steps_per_second = Some(match self.steps_per_second {
-                    Some(prev) => 0.9 * prev + 0.1 * rate,
-                    None => rate,
-                });
-            }
-        }
-        self.last_step_call = Some(now);
-        s.steps_per_second = self.steps_per_second;
-        to_js(&s)
+        to_js(&self.inner.step(n))
     }
 
     /// Runs up to `n` training steps without computing the stats; returns how many ran (fewer
@@ -172,10 +150,9 @@ impl Playground {
         self.inner.train(n)
     }
 
+    /// Loss and accuracy on the training and test points now, without training.
     pub fn stats(&mut self) -> JsValue {
-        let mut s = self.inner.stats();
-        s.steps_per_second = self.steps_per_second;
-        to_js(&s)
+        to_js(&self.inner.stats())
     }
 
     pub fn view(&self) -> JsValue {
@@ -197,35 +174,12 @@ impl Playground {
             .collect()
     }
 
-    pub fn set_learning_rate(&mut self, x: f64) {
-        self.inner.set_learning_rate(x);
-    }
-
-    pub fn set_l2(&mut self, x: f64) {
-        self.inner.set_l2(x);
-    }
-
-    pub fn set_optimizer(&mut self, name: &str) -> Result<(), JsError> {
-        let kind =
-            serde_json::from_value(serde_json::Value::String(name.into())).map_err(|_| {
-                err(format!(
-                    "optimizer: unknown \"{name}\" (sgd, momentum, adam)"
-                ))
-            })?;
-        self.inner.set_optimizer(kind);
-        Ok(())
-    }
-
-    pub fn set_momentum(&mut self, x: f64) {
-        self.inner.set_momentum(x);
-    }
-
-    pub fn set_batch_size(&mut self, n: usize) {
-        self.inner.set_batch_size(n);
-    }
-
-    pub fn set_lr_decay(&mut self, on: bool) {
-        self.inner.set_lr_decay(on);
+    /// Changes a live setting (`learning_rate`, `l2`, `optimizer`, `momentum`, `batch_size`,
+    /// `lr_decay`) on the running network; a value out of range is clamped with a notice, one
+    /// of the wrong kind refused with the reason. A divergence stop is lifted.
+    pub fn set(&mut self, name: &str, value: JsValue) -> Result<(), JsError> {
+        let value: serde_json::Value = from_js(value).map_err(|e| err(format!("{name}: {e}")))?;
+        self.inner.set(name, &value).map_err(err)
     }
 
     pub fn add_point(&mut self, x: f64, y: f64, label: f64) -> bool {
@@ -250,8 +204,6 @@ impl Playground {
     pub fn from_json(json: &str) -> Result<Playground, JsError> {
         Ok(Playground {
             inner: playground::Playground::from_json(json).map_err(err)?,
-            steps_per_second: None,
-            last_step_call: None,
         })
     }
 
@@ -322,4 +274,10 @@ pub fn parse_hash(hash: &str) -> JsValue {
 #[wasm_bindgen]
 pub fn max_json_bytes() -> usize {
     playground::MAX_JSON_BYTES
+}
+
+/// A fresh random seed from the browser's crypto, for the "New seed" button.
+#[wasm_bindgen]
+pub fn fresh_seed() -> Result<u32, JsError> {
+    getrandom::u32().map_err(|e| err(format!("no random seed: {e}")))
 }

@@ -55,15 +55,13 @@ fn golden_run_in_wasm_equals_micrograd_and_native() {
 fn steps_lower_the_loss_on_moons() {
     let mut pg = Playground::new(config(r#"{"dataset":"moons","n_points":100}"#)).unwrap();
     let first = num(&pg.stats(), "train_loss");
-    // The rate is measured between calls, as the page calls once per frame.
-    assert!(get(&pg.step(100), "steps_per_second").is_null());
+    pg.step(100);
     let s = pg.step(200);
     assert_eq!(num(&s, "step"), 300.0);
     let last = num(&s, "train_loss");
     assert!(last < first * 0.5, "{first} -> {last}");
     assert!(num(&s, "train_accuracy") > 0.9);
     assert!(num(&s, "test_accuracy").is_finite());
-    assert!(get(&s, "steps_per_second").as_f64().unwrap() > 0.0);
 }
 
 #[wasm_bindgen_test]
@@ -71,10 +69,10 @@ fn setters_act_on_the_next_step_without_a_reset() {
     let mut pg = Playground::new(JsValue::UNDEFINED).unwrap();
     pg.step(20);
     let before: playground::SavedState = serde_json::from_str(&pg.to_json()).unwrap();
-    pg.set_learning_rate(0.5);
-    pg.set_optimizer("adam").unwrap();
-    pg.set_batch_size(16);
-    pg.set_l2(0.0);
+    pg.set("learning_rate", 0.5.into()).unwrap();
+    pg.set("optimizer", "adam".into()).unwrap();
+    pg.set("batch_size", 16.into()).unwrap();
+    pg.set("l2", 0.0.into()).unwrap();
     let c = pg.config();
     assert_eq!(num(&c, "learning_rate"), 0.5);
     assert_eq!(get(&c, "optimizer").as_string().unwrap(), "adam");
@@ -96,13 +94,17 @@ fn setters_act_on_the_next_step_without_a_reset() {
         .fold(0.0, f64::max);
     assert!(moved > 0.3 && moved < 0.51, "largest move {moved}");
     // Out-of-range values are clamped, and the page is told.
-    pg.set_learning_rate(1e9);
+    pg.set("learning_rate", 1e9.into()).unwrap();
     assert_eq!(
         num(&pg.config(), "learning_rate"),
         playground::MAX_LEARNING_RATE
     );
     assert!(pg.notices().iter().any(|n| n.contains("learning_rate")));
-    assert!(pg.set_optimizer("rmsprop").is_err());
+    assert!(pg.set("optimizer", "rmsprop".into()).is_err());
+    assert!(
+        pg.set("seed", 3.into()).is_err(),
+        "the seed rebuilds: not a live setting"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -166,4 +168,45 @@ fn points_can_be_added_and_cleared() {
         .as_string()
         .unwrap()
         .contains("no training points"));
+}
+
+#[wasm_bindgen_test]
+fn the_settings_table_the_link_codec_a_field_error_and_a_fresh_seed() {
+    use micrograd_playground::{settings, web};
+    let table = js_sys::Array::from(&web::settings_table());
+    assert_eq!(table.length() as usize, settings::SETTINGS.len());
+    assert_eq!(get(&table.get(0), "name").as_string().unwrap(), "dataset");
+    let lr = table
+        .iter()
+        .find(|e| get(e, "name").as_string().as_deref() == Some("learning_rate"))
+        .unwrap();
+    assert_eq!(
+        num(&lr, "default"),
+        playground::Config::default().learning_rate
+    );
+
+    // A link keeps what it can and names what it ignored or clamped.
+    let p = web::parse_hash("#dataset=xor&junk=1&speed=4294967296");
+    assert_eq!(
+        get(&get(&p, "config"), "dataset").as_string().unwrap(),
+        "xor"
+    );
+    assert_eq!(num(&p, "speed"), 500.0);
+    let notices = js_sys::Array::from(&get(&p, "notices"));
+    assert!(notices
+        .iter()
+        .any(|n| n.as_string().unwrap().contains("junk")));
+    let pg = Playground::new(get(&p, "config")).unwrap();
+    assert!(pg.hash(500, true).starts_with("#dataset=xor&"));
+
+    // A config object with a wrong field is refused, and the message names the field.
+    let e = Playground::new(config(r#"{"hidden":[8,"x"]}"#))
+        .err()
+        .unwrap();
+    let message = get(&JsValue::from(e), "message").as_string().unwrap();
+    assert!(message.contains("hidden[1]"), "{message}");
+
+    // Seeds from the browser's crypto differ.
+    let seeds: Vec<u32> = (0..4).map(|_| web::fresh_seed().unwrap()).collect();
+    assert!(seeds.windows(2).any(|w| w[0] != w[1]), "{seeds:?}");
 }

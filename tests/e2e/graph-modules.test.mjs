@@ -3,7 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Stepper, edgePath, fmt4, layoutGraph, localRule } from '../../www/js/graph.js';
+import { Stepper, fmt4, localRule } from '../../www/js/graph.js';
+import { edgePath, layoutGraph } from '../../www/js/graphdraw.js';
 import { linkStyle, neuronName } from '../../www/js/netdiagram.js';
 import { fmtRelError } from '../../www/js/graphview.js';
 

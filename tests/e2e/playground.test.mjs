@@ -99,7 +99,11 @@ describe('micrograd playground page', { timeout: 200000 }, () => {
       await waitFor(async () => (await readNumber(page, '#r-step')) > b, { timeout: 5000, message: 'resume' });
       await page.click('#step'); // Step pauses and runs one step
       assert.equal((await page.textContent('#play')).trim(), 'Play');
+      // Paused: the counter settles (a snapshot on its way may still bring the last steps).
+      await page.waitForTimeout(300);
       const c = await readNumber(page, '#r-step');
+      await page.waitForTimeout(300);
+      assert.equal(await readNumber(page, '#r-step'), c, 'paused after Step');
       await page.click('#step');
       await waitFor(async () => (await readNumber(page, '#r-step')) === c + 1, { timeout: 3000, message: 'one step' });
       assert.deepEqual(problems, []);

@@ -327,7 +327,7 @@ export function createControls(app, settings, actions) {
     }
     actions.rebuild({ seed });
   });
-  el.newSeed.addEventListener('click', () => actions.rebuild({ seed: Math.floor(Math.random() * 1e6) }));
+  el.newSeed.addEventListener('click', () => actions.rebuild({ seed: 'fresh' }));
 
   return {
     sync,

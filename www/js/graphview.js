@@ -7,7 +7,8 @@
 
 import { $, download } from './dom.js';
 import { DASH } from './format.js';
-import { GraphRenderer, Stepper, fmt4 } from './graph.js';
+import { Stepper, fmt4 } from './graph.js';
+import { GraphRenderer } from './graphdraw.js';
 import { NetworkDiagram, neuronName } from './netdiagram.js';
 
 /** How the guided examples are offered (Rust's names as the fallback). */

@@ -57,15 +57,7 @@ export class History {
         s[j] = mean2(s[a], s[b]);
       }
     }
-    // An odd sample left over (cannot happen with an even capacity, kept for safety).
-    if (this.length % 2 === 1) {
-      const last = this.length - 1;
-      this.steps[half] = this.steps[last];
-      for (const f of FIELDS) this.series[f][half] = this.series[f][last];
-      this.length = half + 1;
-    } else {
-      this.length = half;
-    }
+    this.length = half; // the capacity is even, so no sample is left over
     this.stride *= 2;
   }
 }

@@ -3,16 +3,10 @@
 // colour-blind-safe pair) and as thick as its size. The neurons are a radio group: click one,
 // or focus the diagram and move with the arrow keys, to choose the neuron the graph view shows.
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
+import { svgEl } from './dom.js';
+
 const BLUE = '#0b6db7';
 const ORANGE = '#e07000';
-
-function svgEl(name, attrs = {}, text) {
-  const e = document.createElementNS(SVG_NS, name);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 /** Link width (px) and opacity for a weight, given the largest |weight| of the network. */
 export function linkStyle(w, maxAbs) {

@@ -3,8 +3,8 @@
 // TensorFlow Playground uses; both tell apart under red-green colour blindness), with the
 // class also carried by shape: +1 is a circle, -1 a square. Test points are hollow.
 
-export const ORANGE = [230, 120, 20]; // class -1
-export const BLUE = [20, 110, 190]; // class +1
+const ORANGE = [230, 120, 20]; // class -1
+const BLUE = [20, 110, 190]; // class +1
 const MID = [246, 246, 246];
 const ORANGE_POINT = '#e07000';
 const BLUE_POINT = '#0b6db7';
@@ -31,12 +31,6 @@ function buildLut() {
 const LUT = buildLut();
 const DISCRETE_NEG = mix(MID, ORANGE, HEAT_STRENGTH * 0.75);
 const DISCRETE_POS = mix(MID, BLUE, HEAT_STRENGTH * 0.75);
-
-/** CSS colour for a value in [-1, 1] (used by the legend). */
-export function cssColor(v) {
-  const i = Math.max(0, Math.min(255, Math.round(((v + 1) / 2) * 255)));
-  return `rgb(${LUT[i * 3]}, ${LUT[i * 3 + 1]}, ${LUT[i * 3 + 2]})`;
-}
 
 /** "Nice" tick values covering [lo, hi], about `count` of them. */
 export function niceTicks(lo, hi, count = 5) {

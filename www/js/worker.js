@@ -10,6 +10,7 @@
 import init, {
   Playground,
   debug_panic,
+  fresh_seed,
   graph_example,
   graph_examples,
   max_json_bytes,
@@ -95,9 +96,13 @@ function adopt(next) {
   stepMs = 0;
 }
 
-/** A Playground from the current config with `changes` applied; throws if refused. */
+/**
+ * A Playground from the current config with `changes` applied (`seed: 'fresh'` draws one from
+ * the browser's crypto); throws if refused.
+ */
 function rebuild(changes) {
   const config = { ...pg.config(), ...changes };
+  if (config.seed === 'fresh') config.seed = fresh_seed();
   if (config.dataset !== 'custom') {
     delete config.points;
     delete config.view;
@@ -131,7 +136,6 @@ function measureRate(now, done) {
 async function frame({ wantGrid }) {
   frameBusy = true;
   try {
-    const gen = generation;
     let done = 0;
     let trainMs = 0;
     if (playing && pg) {
@@ -151,17 +155,15 @@ async function frame({ wantGrid }) {
         if (k < n) break; // diverged
       }
       trainMs = performance.now() - t0;
-      if (done > 0 && done < speed) await yieldToMessages();
     }
+    // A Pause, a slider or a click that came meanwhile acts before the next phase, and the
+    // grid and the stats below show its effect.
+    await yieldToMessages();
     if (!pg) return;
     measureRate(performance.now(), done);
-    const current = statsNow();
-    if (current.diverged) playing = false;
     let grid = null;
     let gridRes = 0;
     if (wantGrid && gridStale) {
-      await yieldToMessages();
-      if (generation !== gen) gridStale = true;
       const t = performance.now();
       gridRes = resolution;
       const ptr = pg.boundary(gridRes);
@@ -172,7 +174,11 @@ async function frame({ wantGrid }) {
       // Next time, a resolution whose grid takes about the budget (cells cost alike).
       const target = Math.floor(gridRes * Math.sqrt(GRID_BUDGET_MS / Math.max(ms, 0.1)));
       resolution = Math.max(MIN_RESOLUTION, Math.min(MAX_RESOLUTION, target));
+      await yieldToMessages();
+      if (gridStale) grid = null; // the model changed meanwhile: the next snapshot has its grid
     }
+    const current = statsNow();
+    if (current.diverged) playing = false;
     const snapshot = {
       kind: 'snapshot',
       generation,
@@ -248,9 +254,7 @@ const handlers = {
     return state();
   },
   set({ name, value }) {
-    const setter = pg[`set_${name}`];
-    if (typeof setter !== 'function') throw new Error(`no live setting named ${name}`);
-    setter.call(pg, value);
+    pg.set(name, value);
     changed();
     return { config: pg.config(), stats: statsNow(), notices: pg.notices() };
   },
