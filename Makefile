@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export WASM_BINDGEN_TEST_TIMEOUT ?= 300
 
-.PHONY: setup serve build test test-native test-wasm test-e2e lint bench bench-peers bench-wasm soak fuzz clean
+.PHONY: setup serve build build-testing test test-native test-wasm test-e2e lint bench bench-peers bench-wasm soak fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -18,6 +18,11 @@ serve: setup
 build: setup
 	trunk build --release
 
+## The same page with the `testing` feature (benchmark entry points, debug_panic) in
+## dist-testing/, for the wasm benchmark and the e2e panic test; never served to people.
+build-testing: setup
+	trunk build --release --features testing --dist dist-testing
+
 ## Every suite: formatting and lints, native tests, wasm tests in headless Chromium, the
 ## end-to-end browser tests against the release build.
 test: setup lint test-native test-wasm test-e2e
@@ -26,6 +31,7 @@ lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --features testing -- -D warnings
 
 test-native:
 	cargo test
@@ -33,7 +39,7 @@ test-native:
 test-wasm:
 	timeout 1200 wasm-pack test --headless --chrome --release -- --test web
 
-test-e2e: build
+test-e2e: build build-testing
 	timeout 1200 node --test --test-concurrency=1 tests/e2e/
 
 ## Criterion benchmarks (native), then the same workloads timed in headless Chromium beside
@@ -42,7 +48,7 @@ bench: setup
 	cargo bench --bench engine
 	$(MAKE) bench-wasm
 
-bench-wasm: build
+bench-wasm: build build-testing
 	cargo build --release --example bench_native
 	node tests/e2e/bench.mjs
 
@@ -63,4 +69,4 @@ fuzz:
 
 clean:
 	cargo clean
-	rm -rf dist node_modules
+	rm -rf dist dist-testing node_modules

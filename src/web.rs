@@ -26,6 +26,7 @@ pub fn start() {
 
 /// Milliseconds from the page's (or the worker's) clock: `performance` is a global in both,
 /// while `window` exists only in the page.
+#[cfg(feature = "testing")]
 fn performance_now() -> f64 {
     js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
         .ok()
@@ -34,6 +35,7 @@ fn performance_now() -> f64 {
 }
 
 /// Panics on purpose, so tests can check that the panic hook shows the message.
+#[cfg(feature = "testing")]
 #[wasm_bindgen]
 pub fn debug_panic(message: &str) {
     panic!("{message}");
@@ -59,6 +61,7 @@ fn err(msg: impl Into<String>) -> JsError {
 /// tests/golden/micrograd_demo.json) in wasm, as the criterion benchmark does natively:
 /// microseconds per step over `steps` steps, on the recorded tape or (`dynamic`) rebuilding the
 /// graph each step.
+#[cfg(feature = "testing")]
 #[wasm_bindgen]
 pub fn bench_demo_step(golden_json: &str, steps: usize, dynamic: bool) -> Result<f64, JsError> {
     let golden = crate::golden::Golden::parse(golden_json).map_err(err)?;
@@ -72,6 +75,7 @@ pub fn bench_demo_step(golden_json: &str, steps: usize, dynamic: bool) -> Result
 
 /// Times the page's boundary grid (`resolution`^2 cells, default playground model) in wasm:
 /// milliseconds per grid over `reps` grids.
+#[cfg(feature = "testing")]
 #[wasm_bindgen]
 pub fn bench_boundary(resolution: usize, reps: usize) -> f64 {
     crate::bench::boundary_ms(resolution, reps, performance_now)

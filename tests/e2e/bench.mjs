@@ -1,4 +1,4 @@
-// The wasm benchmark (`make bench-wasm`, after `trunk build --release`): not a test file.
+// The wasm benchmark (`make bench-wasm`, after `make build build-testing`): not a test file.
 //
 // 1. In headless Chromium, the workloads of src/bench.rs (those of the criterion benchmarks),
 //    timed inside wasm by the bindings' own bench functions: micrograd's demo step on the
@@ -6,12 +6,14 @@
 //    grid (20 grids); the median of ROUNDS rounds each, after 3 s of discarded warm-up rounds
 //    (wasm tier-up), each round next to a native round of the same code
 //    (examples/bench_native.rs), so both see the same state of this shared machine. The wasm
-//    runs in a blank page of the same origin
-//    (served by a Playwright route, not a file in dist/) so the playground's own animation
-//    does not share the CPU.
-// 2. The page itself: frames per second (a requestAnimationFrame counter) and steps per
-//    second over 5 s, with the default settings (moons, 10 steps/frame) and with
-//    `#speed=100`.
+//    runs in a blank page of the same origin as dist-testing/ (the page built with the
+//    `testing` feature, which alone exports the bench functions; served by a Playwright
+//    route, not a file) so the playground's own animation does not share the CPU.
+// 2. The page itself (dist/): frames per second (a requestAnimationFrame counter), steps per
+//    second and the longest main-thread task over 5 s, then the Pause latency (from the
+//    click until the step counter stops), with the default settings (moons, 10
+//    steps/frame), `#speed=100`, and the heaviest the page allows (6 x 32 neurons, 5,000
+//    points, full batch, 500 steps/frame).
 // 3. The gzipped size (level 9) of dist/*.wasm.
 //
 // Prints the table and writes every figure to target/bench-wasm.json.
@@ -23,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
-import { DIST, ROOT, openPage, requireDist, startServer, waitForTraining } from './helpers.mjs';
+import { DIST, DIST_TESTING, ROOT, openPage, requireDist, startServer, waitForTraining } from './helpers.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS || 9);
 const FPS_SECONDS = Number(process.env.FPS_SECONDS || 5);
@@ -33,6 +35,7 @@ const OUT = path.join(ROOT, 'target', 'bench-wasm.json');
 const NATIVE = path.join(ROOT, 'target', 'release', 'examples', 'bench_native');
 // micrograd's demo workload, handed to the wasm (the page's bundle does not carry it).
 const GOLDEN = fs.readFileSync(path.join(ROOT, 'tests', 'golden', 'micrograd_demo.json'), 'utf8');
+const HEAVIEST = '#hidden=32,32,32,32,32,32&n_points=5000&test_fraction=0&batch_size=0&speed=500';
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -91,8 +94,8 @@ async function benchWasm(server) {
     for (const name of ['bench_demo_step', 'bench_boundary']) {
       if (!exports.includes(name)) {
         throw new Error(
-          `dist/${BINDINGS} does not export ${name} (it exports: ${exports.join(', ')}): ` +
-            'rebuild with `trunk build --release`',
+          `dist-testing/${BINDINGS} does not export ${name} (it exports: ${exports.join(', ')}): ` +
+            'rebuild with `make build-testing`',
         );
       }
     }
@@ -140,11 +143,21 @@ async function benchWasm(server) {
   }
 }
 
-/** Frames per second and steps per second of the playground page over FPS_SECONDS. */
+/**
+ * Frames per second, steps per second and the longest main-thread task of the playground page
+ * over FPS_SECONDS, then the Pause latency: from the click on Pause until the last step the
+ * page shows (the worker finishes the work it had begun; the counter then holds).
+ */
 async function pageFps(server, hash) {
   const opened = await openPage(server.url);
   const { page, problems } = opened;
   try {
+    await page.addInitScript(() => {
+      globalThis.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) globalThis.__longTasks.push({ start: e.startTime, ms: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
     await page.goto(server.url + hash);
     await waitForTraining(page, 30000);
     await page.waitForTimeout(1500); // past the page's first second (wasm tier-up)
@@ -165,18 +178,39 @@ async function pageFps(server, hash) {
         requestAnimationFrame(tick);
       });
       const elapsed = (last - first) / 1000;
+      const long = globalThis.__longTasks.filter((t) => t.start >= first && t.start <= last);
+      // Pause: watch the shown step for a second after the click.
+      const clicked = performance.now();
+      document.getElementById('play').click();
+      let lastStep = pg.stats.step;
+      let lastChange = clicked;
+      await new Promise((resolve) => {
+        const watch = (now) => {
+          if (pg.stats.step !== lastStep) {
+            lastStep = pg.stats.step;
+            lastChange = now;
+          }
+          if (now - clicked < 1000) requestAnimationFrame(watch);
+          else resolve();
+        };
+        requestAnimationFrame(watch);
+      });
       return {
         fps: (frames - 1) / elapsed,
         steps_per_second: (pg.stats.step - step0) / elapsed,
         seconds: elapsed,
         speed_at_end: pg.ui.speed,
         train_loss: pg.stats.train_loss,
+        longest_task_ms: long.reduce((m, t) => Math.max(m, t.ms), 0),
+        long_tasks: long.length,
+        pause_latency_ms: lastChange - clicked,
       };
     }, FPS_SECONDS);
     if (problems.length) console.error(`[bench-wasm] page problems (${hash || 'default'}): ${problems.join('; ')}`);
     console.error(
       `[bench-wasm] page ${hash || '(default)'}: ${result.fps.toFixed(1)} fps, ` +
-        `${Math.round(result.steps_per_second)} steps/s, speed at end ${result.speed_at_end} steps/frame`,
+        `${Math.round(result.steps_per_second)} steps/s, speed at end ${result.speed_at_end} steps/frame, ` +
+        `longest main-thread task ${result.longest_task_ms.toFixed(0)} ms, Pause latency ${result.pause_latency_ms.toFixed(0)} ms`,
     );
     return { hash, ...result, problems: [...problems] };
   } finally {
@@ -226,20 +260,24 @@ function table(rows, headers) {
 
 async function main() {
   requireDist();
+  requireDist(DIST_TESTING);
   if (!fs.existsSync(NATIVE)) {
     throw new Error(`${NATIVE} is missing: cargo build --release --example bench_native`);
   }
   const server = await startServer();
+  const testing = await startServer(DIST_TESTING);
   let wasm;
   let pages;
   try {
-    wasm = await benchWasm(server);
+    wasm = await benchWasm(testing);
     pages = {
       default: await pageFps(server, ''),
       speed_100: await pageFps(server, '#speed=100'),
+      heaviest: await pageFps(server, HEAVIEST),
     };
   } finally {
     await server.close();
+    await testing.close();
   }
   const bundle = bundleSizes();
 
@@ -267,7 +305,7 @@ async function main() {
     comparison: rows,
     page: pages,
     bundle,
-    problems: [...wasm.problems, ...pages.default.problems, ...pages.speed_100.problems],
+    problems: [...wasm.problems, ...Object.values(pages).flatMap((p) => p.problems)],
   };
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
@@ -286,13 +324,15 @@ async function main() {
   console.log('');
   console.log(
     table(
-      Object.values(pages).map((p) => [
-        `page ${p.hash || '(default)'}`,
+      Object.entries(pages).map(([name, p]) => [
+        `page: ${name}`,
         p.fps.toFixed(1),
         Math.round(p.steps_per_second).toLocaleString('en-US'),
         p.speed_at_end,
+        p.longest_task_ms.toFixed(0),
+        p.pause_latency_ms.toFixed(0),
       ]),
-      ['page (moons, headless)', 'frames/s', 'steps/s', 'steps/frame at end'],
+      ['page (moons, headless)', 'frames/s', 'steps/s', 'steps/frame at end', 'longest task ms', 'Pause latency ms'],
     ),
   );
   console.log('');

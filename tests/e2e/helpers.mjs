@@ -14,6 +14,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '..', '..');
 /** The site under test: dist/ by default, or E2E_DIST. */
 export const DIST = path.resolve(process.env.E2E_DIST || path.join(ROOT, 'dist'));
+/** The same page built with the `testing` feature (benchmark entry points, debug_panic). */
+export const DIST_TESTING = path.resolve(process.env.E2E_DIST_TESTING || path.join(ROOT, 'dist-testing'));
 export const SCREENSHOTS = path.join(here, 'screenshots');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -31,10 +33,10 @@ const MIME = {
 };
 
 /** Fail early, with the fix, when the site has not been built. */
-export function requireDist() {
-  const index = path.join(DIST, 'index.html');
+export function requireDist(root = DIST) {
+  const index = path.join(root, 'index.html');
   if (!fs.existsSync(index)) {
-    throw new Error(`${index} is missing: build the site first (trunk build --release)`);
+    throw new Error(`${index} is missing: build the site first (make build, or make build-testing for dist-testing/)`);
   }
 }
 
@@ -161,11 +163,11 @@ export async function waitForTraining(page, timeout = 15000) {
  * Returns the server's base URL (with a trailing slash) as a function, since it is known
  * only once the `before` hook ran.
  */
-export function serveDist() {
+export function serveDist(root = DIST) {
   let server;
   before(async () => {
-    requireDist();
-    server = await startServer();
+    requireDist(root);
+    server = await startServer(root);
   });
   after(async () => {
     if (server) await server.close();

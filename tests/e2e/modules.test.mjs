@@ -84,6 +84,13 @@ test('the link codec keeps what it can and names what it ignored', async () => {
   pg.free();
 });
 
+test('the page ships no benchmark or test entry points (those are in dist-testing/)', () => {
+  requireDist();
+  const glue = fs.readFileSync(path.join(DIST, 'micrograd-playground.js'), 'utf8');
+  for (const name of ['debug_panic', 'bench_demo_step', 'bench_boundary']) assert.ok(!glue.includes(name), `${name} in the page`);
+  assert.ok(glue.includes('settings_table'), 'the glue is the page\'s');
+});
+
 test('the chart history stays at a fixed size after 100k steps', () => {
   const h = new History(512);
   for (let step = 1; step <= 100000; step++) {

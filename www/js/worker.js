@@ -7,9 +7,9 @@
 // page asks once per animation frame, and again only after the previous one arrived), and
 // `{ kind: 'panic', message }` if the Rust code panics.
 
+import * as bindings from '../micrograd-playground.js';
 import init, {
   Playground,
-  debug_panic,
   fresh_seed,
   graph_example,
   graph_examples,
@@ -314,9 +314,13 @@ const handlers = {
   memory() {
     return memory.buffer.byteLength;
   },
-  /** For the end-to-end test of the panic banner: panics in Rust with this message. */
+  /**
+   * For the end-to-end test of the panic banner: panics in Rust with this message. Only the
+   * build with the `testing` feature (dist-testing/) has it.
+   */
   debug_panic({ message }) {
-    debug_panic(String(message));
+    if (typeof bindings.debug_panic !== 'function') throw new Error('this build has no test hooks');
+    bindings.debug_panic(String(message));
   },
 };
 
