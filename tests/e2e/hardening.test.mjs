@@ -175,6 +175,50 @@ describe('hardening', { timeout: 400000 }, () => {
     });
   });
 
+  test('a focused control is never hidden under the help line (WCAG 2.2 focus not obscured)', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage('', async ({ page, problems }) => {
+      await waitForTraining(page);
+      await page.evaluate(() => document.activeElement && document.activeElement.blur());
+      const covered = [];
+      let seen = 0;
+      for (let i = 0; i < 90; i++) {
+        await page.keyboard.press('Tab');
+        const r = await page.evaluate(() => {
+          const a = document.activeElement;
+          const help = document.getElementById('focus-help');
+          if (!a || a === document.body || help.hidden) return null;
+          const ra = a.getBoundingClientRect();
+          const rh = help.getBoundingClientRect();
+          return { id: a.id || a.tagName, bottom: ra.bottom, top: ra.top, helpTop: rh.top };
+        });
+        if (!r) continue;
+        seen += 1;
+        if (r.bottom > r.helpTop && r.top < window.innerHeight) covered.push(r);
+      }
+      assert.ok(seen > 20, `the help line showed for ${seen} controls`);
+      assert.deepEqual(covered, [], 'no focused control under the help line');
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test('on a phone every control is at least 24 px tall (touch targets)', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage(
+      '',
+      async ({ page, problems }) => {
+        await waitForTraining(page);
+        const small = await page.evaluate(() =>
+          [...document.querySelectorAll('input, select, button')]
+            .filter((e) => e.offsetParent !== null && !e.classList.contains('visually-hidden') && getComputedStyle(e).opacity !== '0')
+            .map((e) => ({ id: e.id || e.name || e.textContent.trim().slice(0, 20), type: e.type, h: e.getBoundingClientRect().height }))
+            .filter((e) => e.h < 24),
+        );
+        assert.deepEqual(small, [], 'controls under 24 px');
+        assert.deepEqual(problems, []);
+      },
+      { viewport: { width: 390, height: 844 } },
+    );
+  });
+
   test('the keyboard reaches the learning-rate slider and every control, with a visible focus ring', { timeout: TEST_TIMEOUT }, async () => {
     await withPage('', async ({ page, problems }) => {
       await waitForTraining(page);

@@ -323,6 +323,9 @@ document.addEventListener('focusin', (ev) => {
   if (t && t.matches(':focus-visible') && t.title) {
     focusHelp.textContent = t.title;
     focusHelp.hidden = false;
+    // The line is fixed at the bottom: a focused control must never sit under it.
+    const under = ev.target.getBoundingClientRect().bottom + 8 - focusHelp.getBoundingClientRect().top;
+    if (under > 0) window.scrollBy({ top: under, behavior: 'instant' });
   } else {
     focusHelp.hidden = true;
   }
