@@ -339,6 +339,10 @@ globalThis.playground = {
   get stats() {
     return app.stats;
   },
+  /** The plotted extent { xmin, xmax, ymin, ymax }. */
+  get view() {
+    return { ...app.view };
+  },
   get ui() {
     return { ...app.ui };
   },
