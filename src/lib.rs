@@ -10,6 +10,8 @@
 //! - [`data`]: seeded 2-D datasets (moons, circles, xor, spiral, gaussians, circle-in-a-square).
 //! - [`tape`]: a recorded graph replayed over a batch: the fast training path.
 //! - [`train`]: `Trainer`, one step = forward, loss, backward, update.
+//! - [`diagnose`]: why a network is not learning (dead units, vanished gradients, a growing
+//!   loss), in plain words.
 //! - [`playground`]: the page's state (config with limits, points, boundary grid, JSON).
 //! - [`settings`]: every page setting as data (kind, range, default, label, help) and the URL
 //!   hash codec built on it.
@@ -20,6 +22,7 @@
 
 pub mod bench;
 pub mod data;
+pub mod diagnose;
 pub mod engine;
 pub mod golden;
 pub mod graphview;

@@ -1,0 +1,192 @@
+//! Why a network is not learning, said in plain words, from the numbers training computes: ReLU
+//! units that are off on every training point (no gradient passes them, so they never come
+//! back), gradients that vanished while the loss is not yet small, and a loss far above where
+//! the run started. The playground asks a [`Watch`] every [`CHECK_EVERY`] steps; each finding
+//! is said once per run (and again only after it went away), with its likely cure.
+
+use crate::data::Point;
+use crate::nn::{Activation, Mlp};
+
+/// Steps between two checks: a check is one forward pass over the training points.
+pub const CHECK_EVERY: u64 = 50;
+/// Every parameter's gradient of the data loss below this, at [`QUIET_CHECKS`] checks in a
+/// row, with the loss above [`SMALL_LOSS`]: the gradients vanished.
+pub const TINY_GRADIENT: f64 = 1e-7;
+pub const QUIET_CHECKS: u32 = 4;
+pub const SMALL_LOSS: f64 = 0.05;
+/// A training loss this many times its first value (and above 1): the run is getting worse.
+pub const LOSS_GROWTH: f64 = 5.0;
+
+/// What a check found.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Finding {
+    /// `dead` of the `total` ReLU units are off on every training point; `layer_dead` when a
+    /// whole layer is off (nothing reaches the layers before it).
+    DeadUnits {
+        dead: usize,
+        total: usize,
+        layer_dead: bool,
+    },
+    /// No parameter's gradient is above [`TINY_GRADIENT`] while the loss is still `loss`.
+    Vanished { loss: f64 },
+    /// The loss is `now`, `times` its first value `start`.
+    LossGrew { start: f64, now: f64 },
+}
+
+impl Finding {
+    /// The notice a person reads: what is wrong, why it matters, what to try.
+    pub fn message(&self) -> String {
+        match *self {
+            Finding::DeadUnits {
+                dead,
+                total,
+                layer_dead,
+            } => {
+                let why = if layer_dead {
+                    "a whole layer is off, so the output no longer depends on the input and no \
+                     gradient reaches the weights before it"
+                } else {
+                    "they pass no gradient, so they cannot learn their way back"
+                };
+                format!(
+                    "{dead} of the {total} ReLU units are off on every training point: {why}. \
+                     Try a new seed, a lower learning rate, or tanh."
+                )
+            }
+            Finding::Vanished { loss } => format!(
+                "The gradients vanished: every parameter's gradient is below {TINY_GRADIENT:e} \
+                 while the loss is still {}, so training has stalled. Try a new seed, a \
+                 different activation, or Adam.",
+                short(loss)
+            ),
+            Finding::LossGrew { start, now } => format!(
+                "The loss is {}, far above the {} it started at: training is making it worse. \
+                 The learning rate is probably too high; lower it (the network keeps its \
+                 weights) or press Reset.",
+                short(now),
+                short(start)
+            ),
+        }
+    }
+}
+
+fn short(x: f64) -> String {
+    format!("{}", (x * 1e3).round() / 1e3)
+}
+
+/// What has been said in this run, and the counters between checks.
+#[derive(Clone, Debug, Default)]
+pub struct Watch {
+    first_loss: Option<f64>,
+    quiet: u32,
+    said: [bool; 3],
+}
+
+impl Watch {
+    pub fn new() -> Watch {
+        Watch::default()
+    }
+
+    /// Checks the run after a training step: `loss` is the training loss now, `grads` the
+    /// last step's gradient of the whole loss (data and L2 of strength `l2`). Returns the
+    /// findings not said before (each is said again only after it went away).
+    pub fn check(
+        &mut self,
+        model: &Mlp,
+        train: &[Point],
+        loss: f64,
+        grads: &[f64],
+        l2: f64,
+    ) -> Vec<Finding> {
+        if train.is_empty() || !loss.is_finite() {
+            return Vec::new();
+        }
+        let start = *self.first_loss.get_or_insert(loss);
+        let mut found = [None, None, None];
+
+        let (dead, total, layer_dead) = dead_units(model, train);
+        if dead > 0 && (layer_dead || 2 * dead >= total) {
+            found[0] = Some(Finding::DeadUnits {
+                dead,
+                total,
+                layer_dead,
+            });
+        }
+        // The data loss's gradient: the L2 term adds 2 * l2 * p to every parameter's.
+        let largest = grads
+            .iter()
+            .zip(&model.params)
+            .map(|(g, p)| (g - 2.0 * l2 * p).abs())
+            .fold(0.0, f64::max);
+        self.quiet = if largest < TINY_GRADIENT && loss > SMALL_LOSS {
+            self.quiet + 1
+        } else {
+            0
+        };
+        if self.quiet >= QUIET_CHECKS {
+            found[1] = Some(Finding::Vanished { loss });
+        }
+        if loss > 1.0 && loss > LOSS_GROWTH * start {
+            found[2] = Some(Finding::LossGrew { start, now: loss });
+        }
+
+        let mut new = Vec::new();
+        for (said, f) in self.said.iter_mut().zip(found) {
+            match f {
+                Some(f) if !*said => {
+                    *said = true;
+                    new.push(f);
+                }
+                Some(_) => {}
+                None => *said = false,
+            }
+        }
+        new
+    }
+}
+
+/// How many hidden ReLU units are off (weighted sum <= 0) on every point, of how many, and
+/// whether some hidden layer is off entirely.
+pub fn dead_units(model: &Mlp, points: &[Point]) -> (usize, usize, bool) {
+    let hidden = &model.layers[..model.layers.len().saturating_sub(1)];
+    let relu: Vec<bool> = hidden
+        .iter()
+        .map(|l| l.activation == Activation::Relu)
+        .collect();
+    if !relu.iter().any(|&r| r) {
+        return (0, 0, false);
+    }
+    let mut alive: Vec<Vec<bool>> = hidden.iter().map(|l| vec![false; l.nout]).collect();
+    let (mut input, mut output) = (Vec::new(), Vec::new());
+    for p in points {
+        input.clear();
+        input.extend([p.x, p.y]);
+        for (li, layer) in hidden.iter().enumerate() {
+            output.clear();
+            for i in 0..layer.nout {
+                let n = model.neuron(li, i);
+                let sum = n.w.iter().zip(&input).fold(n.b, |acc, (w, x)| acc + w * x);
+                alive[li][i] |= sum > 0.0;
+                output.push(match layer.activation {
+                    Activation::Relu => sum.max(0.0),
+                    Activation::Tanh => sum.tanh(),
+                    Activation::Sigmoid => 1.0 / (1.0 + (-sum).exp()),
+                    Activation::Linear => sum,
+                });
+            }
+            std::mem::swap(&mut input, &mut output);
+        }
+    }
+    let mut dead = 0;
+    let mut total = 0;
+    let mut layer_dead = false;
+    for (a, &r) in alive.iter().zip(&relu) {
+        if r {
+            let d = a.iter().filter(|&&on| !on).count();
+            dead += d;
+            total += a.len();
+            layer_dead |= d == a.len();
+        }
+    }
+    (dead, total, layer_dead)
+}

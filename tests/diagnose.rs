@@ -1,0 +1,114 @@
+//! The stuck-network notices: each appears where a network cannot learn, and none on the page's
+//! default run.
+
+use micrograd_playground::data::{Dataset, Point};
+use micrograd_playground::diagnose::{dead_units, Finding, Watch, CHECK_EVERY};
+use micrograd_playground::nn::{Activation, Mlp};
+use micrograd_playground::optim::OptimizerKind;
+use micrograd_playground::train::{TrainConfig, Trainer};
+
+/// Trains `steps` steps, checking as the playground does; every finding, in order.
+fn run(mut trainer: Trainer, train: &[Point], steps: u64) -> Vec<Finding> {
+    let mut watch = Watch::new();
+    let mut found = Vec::new();
+    for k in 1..=steps {
+        let s = trainer.step(train);
+        if s.diverged {
+            break;
+        }
+        if k % CHECK_EVERY == 0 {
+            let (loss, _) = trainer.evaluate(train);
+            let l2 = trainer.config.l2;
+            found.extend(watch.check(&trainer.model, train, loss, trainer.grads(), l2));
+        }
+    }
+    found
+}
+
+fn page_config(learning_rate: f64, optimizer: OptimizerKind) -> TrainConfig {
+    TrainConfig {
+        learning_rate,
+        optimizer,
+        lr_decay: false,
+        ..TrainConfig::default()
+    }
+}
+
+fn moons() -> Vec<Point> {
+    Dataset::Moons.generate(100, 0.1, 1337)
+}
+
+#[test]
+fn the_default_run_raises_no_alarm() {
+    let model = Mlp::new(2, &[16, 16], 1, Activation::Relu, 1337);
+    let found = run(
+        Trainer::new(model, page_config(0.1, OptimizerKind::Sgd), 1337),
+        &moons(),
+        3000,
+    );
+    assert_eq!(found, vec![]);
+}
+
+#[test]
+fn a_network_whose_relus_are_all_off_says_so() {
+    // Two points and a 2-4-4-1 network whose first-layer biases put every unit below zero on
+    // both: the output is constant and no gradient reaches the weights (the loss sits at 1).
+    let train = [Point::new(1.0, 1.0, 1.0), Point::new(-1.0, -1.0, -1.0)];
+    let mut model = Mlp::new(2, &[4, 4], 1, Activation::Relu, 7);
+    let nin = model.layers[0].nin;
+    for i in 0..model.layers[0].nout {
+        model.params[i * (nin + 1) + nin] = -10.0;
+    }
+    assert_eq!(dead_units(&model, &train), (4 + 4, 8, true));
+    let found = run(
+        Trainer::new(model, page_config(0.1, OptimizerKind::Sgd), 7),
+        &train,
+        500,
+    );
+    assert!(
+        matches!(
+            found.first(),
+            Some(Finding::DeadUnits {
+                layer_dead: true,
+                ..
+            })
+        ),
+        "{found:?}"
+    );
+    // The gradients are gone too, and that is said (once).
+    assert_eq!(
+        found
+            .iter()
+            .filter(|f| matches!(f, Finding::Vanished { .. }))
+            .count(),
+        1,
+        "{found:?}"
+    );
+    let text = found[0].message();
+    assert!(text.contains("new seed") && text.contains("ReLU"), "{text}");
+}
+
+#[test]
+fn a_too_high_learning_rate_is_named() {
+    // Adam at learning rate 10 on moons: the loss climbs far above its start, finite.
+    let model = Mlp::new(2, &[16, 16], 1, Activation::Relu, 1337);
+    let found = run(
+        Trainer::new(model, page_config(10.0, OptimizerKind::Adam), 1337),
+        &moons(),
+        1000,
+    );
+    assert!(!found.is_empty(), "no notice for Adam at learning rate 10");
+    let text: Vec<String> = found.iter().map(Finding::message).collect();
+    assert!(text.iter().any(|t| t.contains("learning rate")), "{text:?}");
+}
+
+#[test]
+fn sgd_at_learning_rate_ten_gets_a_notice() {
+    let model = Mlp::new(2, &[16, 16], 1, Activation::Relu, 1337);
+    let found = run(
+        Trainer::new(model, page_config(10.0, OptimizerKind::Sgd), 1337),
+        &moons(),
+        2000,
+    );
+    assert!(!found.is_empty(), "no notice for SGD at learning rate 10");
+}
