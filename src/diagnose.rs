@@ -163,10 +163,10 @@ pub fn dead_units(model: &Mlp, points: &[Point]) -> (usize, usize, bool) {
         input.extend([p.x, p.y]);
         for (li, layer) in hidden.iter().enumerate() {
             output.clear();
-            for i in 0..layer.nout {
+            for (i, on) in alive[li].iter_mut().enumerate() {
                 let n = model.neuron(li, i);
                 let sum = n.w.iter().zip(&input).fold(n.b, |acc, (w, x)| acc + w * x);
-                alive[li][i] |= sum > 0.0;
+                *on |= sum > 0.0;
                 output.push(match layer.activation {
                     Activation::Relu => sum.max(0.0),
                     Activation::Tanh => sum.tanh(),
