@@ -278,11 +278,11 @@ fn to_dot_of(g: &Graph, keep: &[usize], value_of: &[usize]) -> String {
         let n = nodes[i];
         let _ = writeln!(
             s,
-            "  v{} [shape=record, label=\"{{ {} | data {:.4} | grad {:.4} }}\"];",
+            "  v{} [shape=record, label=\"{{ {} | data {} | grad {} }}\"];",
             value_of[i],
             escape_record(&default_label(g, i)),
-            n.data,
-            n.grad
+            dot_number(n.data),
+            dot_number(n.grad)
         );
         if n.op != Op::Leaf && n.operands().all(kept) {
             let v = value_of[i];
@@ -300,6 +300,21 @@ fn to_dot_of(g: &Graph, keep: &[usize], value_of: &[usize]) -> String {
     }
     s.push_str("}\n");
     s
+}
+
+/// A number for a DOT label: micrograd's 4 decimals where that shows it in at most 6 digits
+/// (0 and 1e-4 <= |x| < 100), 4 significant digits with an exponent otherwise (never the 309
+/// digits of `{:.4}` of 1e308), and the words Graphviz prints for the rest: `inf`, `-inf`, `NaN`.
+pub fn dot_number(x: f64) -> String {
+    if x.is_nan() {
+        "NaN".into()
+    } else if x.is_infinite() {
+        if x > 0.0 { "inf" } else { "-inf" }.into()
+    } else if x == 0.0 || (1e-4..100.0).contains(&x.abs()) {
+        format!("{:.4}", x)
+    } else {
+        format!("{:.3e}", x)
+    }
 }
 
 /// Assigns rows within each column: start in creation order, then a few sweeps that sort each

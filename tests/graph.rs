@@ -194,3 +194,40 @@ fn gradient_check_finds_autograd_right() {
     assert!(c.max_rel_error < 1e-5, "{c:?}");
     assert_eq!(before, t.model.params);
 }
+
+/// Numbers that overflow or are huge: the DOT stays short (no 309-digit numbers), writes
+/// inf and NaN as words, and Graphviz renders it with those words on the boxes.
+#[test]
+fn dot_writes_huge_and_non_finite_numbers_compactly() {
+    let g = Graph::new();
+    let a = g.value(1e308).with_label("a");
+    let b = g.value(-3e-9).with_label("b");
+    let c = (a * 10.0).with_label("c"); // inf
+    let d = (c - c + a * b).with_label("d"); // NaN
+    let e = (a + b).with_label("e");
+    let root = (d + e + c * -1.0).with_label("r");
+    root.backward();
+    let dot = graphview::to_dot(&g, root.id());
+    let longest_number = dot
+        .split(|ch: char| !ch.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap();
+    assert!(
+        longest_number <= 6,
+        "a number with {longest_number} digits:\n{dot}"
+    );
+    assert!(dot.contains("{ a | data 1.000e308 |"), "{dot}");
+    assert!(dot.contains("{ b | data -3.000e-9 |"), "{dot}");
+    assert!(dot.contains("{ c | data inf |"), "{dot}");
+    assert!(dot.contains("-inf"), "{dot}");
+    assert!(dot.contains("{ d | data NaN |"), "{dot}");
+    let svg = render_svg(&dot);
+    for word in [">data inf<", ">data NaN<", ">data 1.000e308<"] {
+        assert!(svg.contains(word), "{word} not drawn:\n{svg}");
+    }
+    assert_eq!(graphview::dot_number(0.5), "0.5000");
+    assert_eq!(graphview::dot_number(-99.5), "-99.5000");
+    assert_eq!(graphview::dot_number(123456.0), "1.235e5");
+    assert_eq!(graphview::dot_number(0.0), "0.0000");
+}
