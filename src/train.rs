@@ -6,7 +6,7 @@
 //! tape is the fast one.
 
 use crate::data::Point;
-use crate::engine::Graph;
+use crate::engine::{Graph, Op};
 use crate::loss::{self, Loss};
 use crate::nn::Mlp;
 use crate::optim::{Optimizer, OptimizerKind};
@@ -102,6 +102,10 @@ pub struct Trainer {
     order: Vec<usize>,
     cursor: usize,
     rng: Rng,
+    /// The inputs of the recorded graph's kinks (ReLU, the hinge, abs), for the gradient check.
+    kinks: Vec<Kink>,
+    /// The gradient check under way (see [`Trainer::begin_gradient_check`]), if any.
+    check: Option<Box<GradCheckRun>>,
 }
 
 /// Where the interesting nodes of the recorded graph are.
@@ -114,7 +118,7 @@ struct TapeIds {
 
 impl Trainer {
     pub fn new(model: Mlp, config: TrainConfig, seed: u64) -> Trainer {
-        let (tape, ids) = record(&model, config.loss);
+        let (tape, ids, kinks) = record(&model, config.loss);
         let n = model.params.len();
         Trainer {
             optimizer: Optimizer::new(config.optimizer, config.momentum),
@@ -131,6 +135,8 @@ impl Trainer {
             order: Vec::new(),
             cursor: 0,
             rng: Rng::new(seed ^ 0x0BA7_C4E5),
+            kinks,
+            check: None,
         }
     }
 
@@ -242,45 +248,62 @@ impl Trainer {
     }
 
     /// Compares every parameter's autograd gradient of the full-batch loss on `train` with a
-    /// central finite difference, and reports the largest relative error. Changes nothing.
+    /// central finite difference (see [`GradCheckRun`]), all at once. Changes nothing.
     pub fn gradient_check(&mut self, train: &[Point]) -> GradCheck {
-        let mut worst = GradCheck {
-            max_rel_error: 0.0,
-            worst_param: 0,
-            autograd: 0.0,
-            numeric: 0.0,
-            params: self.model.params.len(),
-        };
-        if train.is_empty() {
-            return worst;
+        let mut run = GradCheckRun::new(self, train);
+        run.advance(usize::MAX);
+        run.report
+    }
+
+    /// Starts a gradient check on a copy of the current weights and of `train`, to be carried
+    /// on a few parameters at a time by [`Trainer::advance_gradient_check`] (one finite
+    /// difference costs two passes over the data, so a big network on many points takes
+    /// seconds). Training may go on meanwhile: the check stays about the weights it began
+    /// with. Replaces a check under way.
+    pub fn begin_gradient_check(&mut self, train: &[Point]) -> GradCheck {
+        let run = GradCheckRun::new(self, train);
+        let report = run.report.clone();
+        self.check = Some(Box::new(run));
+        report
+    }
+
+    /// Checks up to `max_params` more parameters of the check under way and reports on all so
+    /// far; `None` if no check is under way. A finished check is let go.
+    pub fn advance_gradient_check(&mut self, max_params: usize) -> Option<GradCheck> {
+        let run = self.check.as_mut()?;
+        run.advance(max_params);
+        let report = run.report.clone();
+        if report.done {
+            self.check = None;
         }
-        let saved = self.grads.clone();
-        self.loss_and_grad(train, Batch::Full(train.len()));
-        for k in 0..self.model.params.len() {
-            let p = self.model.params[k];
-            let h = 1e-6 * p.abs().max(1.0);
-            self.model.params[k] = p + h;
-            let up = self.evaluate(train).0;
-            self.model.params[k] = p - h;
-            let down = self.evaluate(train).0;
-            self.model.params[k] = p;
-            let numeric = (up - down) / (2.0 * h);
-            let a = self.grads[k];
-            // The floor keeps near-zero gradients (where the finite difference's own rounding
-            // error, about 1e-10 here, dominates) from reading as large relative errors.
-            let rel = (a - numeric).abs() / a.abs().max(numeric.abs()).max(1e-6);
-            if rel > worst.max_rel_error || !rel.is_finite() {
-                worst = GradCheck {
-                    max_rel_error: rel,
-                    worst_param: k,
-                    autograd: a,
-                    numeric,
-                    params: worst.params,
-                };
+        Some(report)
+    }
+
+    /// Drops the check under way, if any.
+    pub fn cancel_gradient_check(&mut self) {
+        self.check = None;
+    }
+
+    /// The loss on `points` at the current parameters, as [`Trainer::evaluate`] gives it;
+    /// `seen(site, sample, input)` is told the input of every kink on every sample.
+    fn loss_and_kinks(&mut self, points: &[Point], mut seen: impl FnMut(usize, usize, f64)) -> f64 {
+        self.load_uniforms();
+        let (mut sum, mut reg) = (0.0, 0.0);
+        for (c, chunk) in points.chunks(CHUNK).enumerate() {
+            self.fill_chunk(chunk.len(), chunk.iter());
+            self.tape.forward();
+            reg = self.tape.values(self.ids.reg)[0];
+            for l in &self.tape.values(self.ids.loss)[..chunk.len()] {
+                sum += l;
+            }
+            for (s, kink) in self.kinks.iter().enumerate() {
+                let z = self.tape.values(kink.input);
+                for k in 0..chunk.len() {
+                    seen(s, c * CHUNK + k, z[k.min(z.len() - 1)]);
+                }
             }
         }
-        self.grads = saved;
-        worst
+        sum * (1.0 / points.len() as f64) + reg
     }
 
     fn next_batch(&mut self, n: usize) -> Batch {
@@ -413,14 +436,234 @@ impl Trainer {
     }
 }
 
-/// The result of [`Trainer::gradient_check`].
+/// Agreement needed between autograd and the finite difference: relative to the larger of
+/// the two, or to the difference's rounding noise when both are that tiny.
+pub const GRAD_CHECK_RTOL: f64 = 1e-3;
+
+/// The finite difference's rounding noise, in units of `eps * |loss| / h`: the two losses
+/// differ in the last bits of sums over many samples. Generous, so that only a real mismatch
+/// stands out (a wrong gradient is off by far more).
+const NOISE_ULPS: f64 = 1e3;
+
+/// The kind of kink a finite difference can straddle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KinkKind {
+    /// A hidden unit's ReLU at 0.
+    Relu,
+    /// The loss's own kink: the hinge at its margin (and BCE's stable form, whose kinks
+    /// cancel, so a check never finds a mismatch there).
+    Hinge,
+    /// `abs` at 0.
+    Abs,
+}
+
+/// A kink of the recorded graph: the node whose sign decides which side it is on.
+#[derive(Clone, Copy, Debug)]
+struct Kink {
+    input: usize,
+    kind: KinkKind,
+}
+
+/// How many parameters mismatched only because their finite difference straddled a kink,
+/// by the kink (a parameter is counted once, under the first of these it crossed).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct KinkCounts {
+    /// A ReLU's input changed sign between `p - h` and `p + h`.
+    pub relu: usize,
+    /// The hinge loss's margin `1 - y * score` changed sign.
+    pub hinge: usize,
+    /// An `abs` input changed sign.
+    pub abs: usize,
+}
+
+impl KinkCounts {
+    pub fn total(&self) -> usize {
+        self.relu + self.hinge + self.abs
+    }
+}
+
+/// One parameter's two gradients.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct GradCheck {
-    pub max_rel_error: f64,
-    pub worst_param: usize,
+pub struct ParamCheck {
+    pub param: usize,
     pub autograd: f64,
     pub numeric: f64,
+    /// `|autograd - numeric|` over the larger of the two (or of the rounding noise).
+    pub rel_error: f64,
+}
+
+/// What a gradient check found so far: every parameter checked either agrees, or mismatched
+/// because its finite difference crossed a kink (where the loss has no derivative, so the
+/// difference is not one: not an error), or is an error.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GradCheck {
+    /// The training step whose weights are checked.
+    pub step: u64,
+    /// Training points the loss is over (0: nothing to check).
+    pub points: usize,
+    /// Parameters in the model, and how many are checked so far.
     pub params: usize,
+    pub checked: usize,
+    pub done: bool,
+    pub agree: usize,
+    pub errors: usize,
+    pub kinks: KinkCounts,
+    /// Hidden ReLU units off on every training point (no gradient reaches their weights
+    /// through them), and how many ReLU units there are.
+    pub dead_units: usize,
+    pub relu_units: usize,
+    /// The largest relative error over the parameters not at a kink, and whose it is.
+    pub max_rel_error: f64,
+    pub worst: Option<ParamCheck>,
+    /// The largest mismatch explained by a kink, as an example.
+    pub kink_example: Option<ParamCheck>,
+}
+
+/// A gradient check under way, on a copy of the trainer (so the weights stay as they were)
+/// and of the training points.
+#[derive(Clone, Debug)]
+pub struct GradCheckRun {
+    trainer: Trainer,
+    points: Vec<Point>,
+    /// The autograd gradient of the full-batch loss at the checked weights.
+    autograd: Vec<f64>,
+    /// The sign of every kink's input on every sample at `p + h`, per site then sample.
+    plus: Vec<i8>,
+    /// Each kink's kind, by site.
+    kinds: Vec<KinkKind>,
+    /// `|loss|` at the checked weights, for the rounding noise.
+    loss: f64,
+    report: GradCheck,
+}
+
+impl GradCheckRun {
+    /// The autograd gradient and a first look at the kinks (which ReLU units are dead).
+    pub fn new(trainer: &mut Trainer, train: &[Point]) -> GradCheckRun {
+        let under_way = trainer.check.take();
+        let mut copy = trainer.clone();
+        trainer.check = under_way;
+        let n_params = copy.model.params.len();
+        let mut report = GradCheck {
+            step: copy.step,
+            points: train.len(),
+            params: n_params,
+            checked: 0,
+            done: train.is_empty(),
+            agree: 0,
+            errors: 0,
+            kinks: KinkCounts::default(),
+            dead_units: 0,
+            relu_units: 0,
+            max_rel_error: 0.0,
+            worst: None,
+            kink_example: None,
+        };
+        let mut loss = 0.0;
+        if !train.is_empty() {
+            copy.loss_and_grad(train, Batch::Full(train.len()));
+            let mut alive = vec![false; copy.kinks.len()];
+            loss = copy.loss_and_kinks(train, |s, _, z| alive[s] |= z > 0.0);
+            for (k, a) in copy.kinks.iter().zip(&alive) {
+                if k.kind == KinkKind::Relu {
+                    report.relu_units += 1;
+                    report.dead_units += !a as usize;
+                }
+            }
+        }
+        GradCheckRun {
+            autograd: copy.grads.clone(),
+            plus: vec![0; copy.kinks.len() * train.len()],
+            kinds: copy.kinks.iter().map(|k| k.kind).collect(),
+            trainer: copy,
+            points: train.to_vec(),
+            loss: loss.abs(),
+            report,
+        }
+    }
+
+    /// Checks up to `max_params` more parameters.
+    pub fn advance(&mut self, max_params: usize) {
+        if self.report.done {
+            return;
+        }
+        let start = self.report.checked;
+        let end = self.report.params.min(start.saturating_add(max_params));
+        for k in start..end {
+            self.check_param(k);
+        }
+        self.report.checked = end;
+        self.report.done = end == self.report.params;
+    }
+
+    /// The report so far.
+    pub fn report(&self) -> &GradCheck {
+        &self.report
+    }
+
+    fn check_param(&mut self, k: usize) {
+        let n = self.points.len();
+        let t = &mut self.trainer;
+        let p = t.model.params[k];
+        let h = 1e-6 * p.abs().max(1.0);
+        let plus = &mut self.plus;
+        t.model.params[k] = p + h;
+        let up = t.loss_and_kinks(&self.points, |s, i, z| plus[s * n + i] = sign(z));
+        // A kink lies between p - h and p + h where an input is negative at one end and
+        // positive at the other: there the difference is not a derivative.
+        let mut crossed = [false; 3];
+        let kinds = &self.kinds;
+        t.model.params[k] = p - h;
+        let down = t.loss_and_kinks(&self.points, |s, i, z| {
+            if sign(z) * plus[s * n + i] < 0 {
+                crossed[kinds[s] as usize] = true;
+            }
+        });
+        t.model.params[k] = p;
+        let numeric = (up - down) / (2.0 * h);
+        let autograd = self.autograd[k];
+        // Two gradients both below the noise floor agree, whatever their ratio.
+        let noise = NOISE_ULPS * f64::EPSILON * self.loss.max(up.abs()).max(1.0) / h;
+        let scale = autograd
+            .abs()
+            .max(numeric.abs())
+            .max(noise / GRAD_CHECK_RTOL);
+        let rel_error = (autograd - numeric).abs() / scale;
+        let this = ParamCheck {
+            param: k,
+            autograd,
+            numeric,
+            rel_error,
+        };
+        let r = &mut self.report;
+        let larger = |best: &Option<ParamCheck>| {
+            best.map_or(true, |b| rel_error > b.rel_error || rel_error.is_nan())
+        };
+        if rel_error <= GRAD_CHECK_RTOL {
+            r.agree += 1;
+        } else if crossed.iter().any(|&c| c) {
+            let counts = &mut r.kinks;
+            match crossed {
+                [true, _, _] => counts.relu += 1,
+                [_, true, _] => counts.hinge += 1,
+                _ => counts.abs += 1,
+            }
+            if larger(&r.kink_example) {
+                r.kink_example = Some(this);
+            }
+            return;
+        } else {
+            r.errors += 1;
+        }
+        if larger(&r.worst) {
+            r.worst = Some(this);
+            r.max_rel_error = rel_error;
+        }
+    }
+}
+
+/// -1, 0 or 1.
+fn sign(z: f64) -> i8 {
+    (z > 0.0) as i8 - (z < 0.0) as i8
 }
 
 /// The samples of one step: all of them in order, or `len` from `start` of the shuffled order.
@@ -448,8 +691,9 @@ impl Batch {
 }
 
 /// Records one sample's graph: inputs x, y and label (batch), the parameters and the L2
-/// strength (uniform); the score, the sample's loss and the L2 term are the outputs.
-fn record(model: &Mlp, loss_kind: Loss) -> (Tape, TapeIds) {
+/// strength (uniform); the score, the sample's loss and the L2 term are the outputs. Also
+/// finds the graph's kinks, whose inputs the gradient check watches.
+fn record(model: &Mlp, loss_kind: Loss) -> (Tape, TapeIds, Vec<Kink>) {
     let g = Graph::with_capacity(8 * model.params.len());
     let inputs = [g.value(0.0), g.value(0.0), g.value(1.0)];
     let mut uniforms = model.leaves(&g);
@@ -457,6 +701,7 @@ fn record(model: &Mlp, loss_kind: Loss) -> (Tape, TapeIds) {
     uniforms.push(alpha);
     let p = &uniforms[..model.params.len()];
     let score = model.forward(p, &inputs[..2])[0];
+    let model_nodes = g.nodes().len();
     let l = loss_kind.sample(score, inputs[2]);
     let reg = loss::l2(&g, p, alpha);
     let ids = TapeIds {
@@ -464,8 +709,64 @@ fn record(model: &Mlp, loss_kind: Loss) -> (Tape, TapeIds) {
         loss: l.id(),
         reg: reg.id(),
     };
-    (
-        Tape::record(&g, &inputs, &uniforms, &[score, l, reg], CHUNK),
-        ids,
-    )
+    let kinks: Vec<Kink> = g
+        .nodes()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, nd)| {
+            let kind = match nd.op {
+                Op::Relu if i < model_nodes => KinkKind::Relu,
+                Op::Relu => KinkKind::Hinge,
+                Op::Abs => KinkKind::Abs,
+                _ => return None,
+            };
+            Some(Kink {
+                input: nd.a as usize,
+                kind,
+            })
+        })
+        .collect();
+    // A kink's input is always stored on the tape: only products and sums folded into a
+    // chain are not, and those feed nothing but the chain.
+    let tape = Tape::record(&g, &inputs, &uniforms, &[score, l, reg], CHUNK);
+    (tape, ids, kinks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Dataset;
+    use crate::nn::Activation;
+
+    /// The check proven the other way: a gradient made wrong on purpose (here, backprop's
+    /// answer for one neuron's weights scaled by 1.05, as a wrong local derivative of its
+    /// activation would) is reported as an error, not excused as a kink.
+    #[test]
+    fn a_wrong_gradient_is_an_error() {
+        let pts = Dataset::Moons.generate(60, 0.1, 2);
+        let mut t = Trainer::new(
+            Mlp::new(2, &[8, 8], 1, Activation::Relu, 2),
+            TrainConfig::default(),
+            2,
+        );
+        for _ in 0..20 {
+            t.step(&pts);
+        }
+        let mut honest = GradCheckRun::new(&mut t, &pts);
+        honest.advance(usize::MAX);
+        assert_eq!(honest.report.errors, 0, "{:?}", honest.report);
+
+        let mut run = GradCheckRun::new(&mut t, &pts);
+        // The weights and bias of a live second-layer neuron (parameters 24..33).
+        let wrong: Vec<usize> = (24..33).filter(|&k| run.autograd[k].abs() > 1e-4).collect();
+        assert!(wrong.len() >= 3, "{:?}", &run.autograd[24..33]);
+        for &k in &wrong {
+            run.autograd[k] *= 1.05;
+        }
+        run.advance(usize::MAX);
+        let r = &run.report;
+        assert_eq!(r.errors, wrong.len(), "{r:?}");
+        assert!(wrong.contains(&r.worst.unwrap().param), "{r:?}");
+        assert!(r.max_rel_error > 0.04 && r.max_rel_error < 0.06, "{r:?}");
+    }
 }

@@ -220,10 +220,31 @@ impl Playground {
         }
     }
 
-    /// Autograd gradients against central finite differences on the training points:
-    /// `{ max_rel_error, worst_param, autograd, numeric, params }`.
+    /// Autograd gradients against central finite differences on the training points, all at
+    /// once: the report of `train::GradCheck` (`{ step, points, params, checked, done, agree,
+    /// errors, kinks: { relu, hinge, abs }, dead_units, relu_units, max_rel_error, worst,
+    /// kink_example }`).
     pub fn check_gradients(&mut self) -> JsValue {
         to_js(&self.inner.gradient_check())
+    }
+
+    /// Starts the gradient check on the weights and points of now; carried on by
+    /// `advance_gradient_check`, so that a big network never blocks the worker for long.
+    pub fn begin_gradient_check(&mut self) -> JsValue {
+        to_js(&self.inner.begin_gradient_check())
+    }
+
+    /// Checks up to `max_params` more parameters; the report so far, or null if no check is
+    /// under way (finished, cancelled, or the network was rebuilt).
+    pub fn advance_gradient_check(&mut self, max_params: usize) -> JsValue {
+        match self.inner.advance_gradient_check(max_params) {
+            Some(r) => to_js(&r),
+            None => JsValue::NULL,
+        }
+    }
+
+    pub fn cancel_gradient_check(&mut self) {
+        self.inner.cancel_gradient_check();
     }
 
     /// Layer sizes, weights (per layer, row-major `nout x nin`) and biases, for the network

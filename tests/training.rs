@@ -8,7 +8,8 @@ use micrograd_playground::golden::Golden;
 use micrograd_playground::loss::Loss;
 use micrograd_playground::nn::{Activation, Mlp};
 use micrograd_playground::optim::OptimizerKind;
-use micrograd_playground::train::{TrainConfig, Trainer};
+use micrograd_playground::playground::{Config, Playground};
+use micrograd_playground::train::{TrainConfig, Trainer, GRAD_CHECK_RTOL};
 
 #[test]
 fn golden_run_equals_micrograd() {
@@ -272,4 +273,110 @@ proptest::proptest! {
             proptest::prop_assert_eq!(out[i].to_bits(), want.to_bits(), "point {} of {}", i, n);
         }
     }
+}
+
+/// The issue's case: the page's default network, trained, then at learning rate 10. Most
+/// units die, and a finite difference straddles a ReLU at 0 (the old check read "relative
+/// error 1.0"); the check must put that apart and report no error.
+#[test]
+fn gradient_check_at_learning_rate_10_reports_kinks_not_errors() {
+    let mut pg = Playground::new(Config::default());
+    pg.train(200);
+    pg.set_learning_rate(10.0);
+    pg.train(5);
+    let c = pg.gradient_check();
+    assert!(c.done && c.checked == c.params, "{c:?}");
+    assert_eq!(c.errors, 0, "{c:?}");
+    assert!(c.kinks.total() > 0, "the run must exercise kinks: {c:?}");
+    assert_eq!(c.agree + c.kinks.total(), c.params);
+    // What the old check would have called an error is explained by a kink.
+    assert!(c.kink_example.unwrap().rel_error > 0.01, "{c:?}");
+    assert!(c.max_rel_error <= GRAD_CHECK_RTOL, "{c:?}");
+}
+
+/// Dead units (a ReLU off on every point: no gradient reaches its weights) and a unit whose
+/// input sits exactly at 0 are not errors, and the dead ones are counted.
+#[test]
+fn gradient_check_with_dead_units_reports_no_error() {
+    let pts = Dataset::Moons.generate(80, 0.1, 4);
+    let mut model = Mlp::new(2, &[6, 6], 1, Activation::Relu, 4);
+    // First layer: neurons 0..3 dead (bias -100); neuron 3 exactly at 0 on every point.
+    for n in 0..3 {
+        model.params[n * 3 + 2] = -100.0;
+    }
+    model.params[9] = 0.0;
+    model.params[10] = 0.0;
+    model.params[11] = 0.0;
+    let mut t = Trainer::new(model, TrainConfig::default(), 4);
+    t.step(&pts);
+    let c = t.gradient_check(&pts);
+    assert_eq!(c.errors, 0, "{c:?}");
+    assert_eq!(c.relu_units, 12);
+    assert!(c.dead_units >= 4, "{c:?}");
+    // The bias of the unit at 0: backprop says relu'(0) = 0, the difference sees half a slope.
+    assert!(c.kinks.relu >= 1, "{c:?}");
+}
+
+#[test]
+fn gradient_check_with_no_points_checks_nothing() {
+    let mut t = Trainer::new(
+        Mlp::new(2, &[4], 1, Activation::Relu, 1),
+        TrainConfig::default(),
+        1,
+    );
+    let c = t.gradient_check(&[]);
+    assert_eq!((c.points, c.checked, c.agree, c.errors), (0, 0, 0, 0));
+    assert!(c.done && c.worst.is_none());
+}
+
+/// In slices, with training going on between them, the check gives the one-shot answer on
+/// the weights it began with.
+#[test]
+fn gradient_check_in_slices_is_about_fixed_weights() {
+    let pts = Dataset::Circles.generate(120, 0.1, 6);
+    let mut t = Trainer::new(
+        Mlp::new(2, &[8], 1, Activation::Tanh, 6),
+        TrainConfig {
+            loss: Loss::Bce,
+            ..TrainConfig::default()
+        },
+        6,
+    );
+    t.step(&pts);
+    let whole = t.clone().gradient_check(&pts);
+    let first = t.begin_gradient_check(&pts);
+    assert_eq!((first.checked, first.done, first.step), (0, false, 1));
+    let mut last = None;
+    let mut calls = 0;
+    while let Some(r) = t.advance_gradient_check(5) {
+        calls += 1;
+        assert!(r.checked <= 5 * calls);
+        t.step(&pts); // training goes on meanwhile
+        last = Some(r);
+    }
+    assert_eq!(calls, whole.params.div_ceil(5));
+    assert_eq!(last.unwrap(), whole);
+    assert!(
+        whole.errors == 0 && whole.agree == whole.params,
+        "{whole:?}"
+    );
+    // Cancelled: nothing under way.
+    t.begin_gradient_check(&pts);
+    t.cancel_gradient_check();
+    assert!(t.advance_gradient_check(5).is_none());
+}
+
+/// A point exactly on the hinge's margin: backprop takes relu'(0) = 0 there, the difference
+/// half the slope. Put apart as the hinge's kink, not an error.
+#[test]
+fn gradient_check_sees_the_hinge_at_its_margin() {
+    let pts = Dataset::Gaussians.generate(40, 0.1, 8);
+    // A linear model whose score is exactly 1 everywhere: every +1 point sits on the margin.
+    let mut model = Mlp::new(2, &[], 1, Activation::Relu, 8);
+    model.params.copy_from_slice(&[0.0, 0.0, 1.0]);
+    let mut t = Trainer::new(model, TrainConfig::default(), 8);
+    let c = t.gradient_check(&pts);
+    assert_eq!(c.errors, 0, "{c:?}");
+    assert!(c.kinks.hinge >= 1, "{c:?}");
+    assert_eq!(c.relu_units, 0);
 }
