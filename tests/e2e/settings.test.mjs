@@ -4,26 +4,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, serveDist, waitForTraining } from './helpers.mjs';
+import { CONTROL_IDS } from '../../www/js/settings.js';
 
 const serverUrl = serveDist();
 
-const IDS = {
-  n_points: 'n-points',
-  noise: 'noise',
-  seed: 'seed',
-  test_fraction: 'test-fraction',
-  hidden: 'layers',
-  activation: 'activation',
-  loss: 'loss',
-  learning_rate: 'lr',
-  l2: 'l2',
-  optimizer: 'optimizer',
-  momentum: 'momentum',
-  batch_size: 'batch',
-  lr_decay: 'lr-decay',
-  speed: 'speed',
-  discretize: 'discretize',
-};
+// The page's own map from setting to control: every entry is checked against the table.
+const IDS = CONTROL_IDS;
 
 describe('settings table', { timeout: 120000 }, () => {
   test("each control's range, default, label and help equal the table's", { timeout: 60000 }, async () => {

@@ -4,26 +4,8 @@
 
 import { $, setText } from './dom.js';
 import { fmtL2, fmtSci, roundSig } from './format.js';
-import { applySettings, buildDatasetChoices, logSlider, stopIndex } from './settings.js';
+import { CONTROL_IDS, applySettings, buildDatasetChoices, logSlider, stopIndex } from './settings.js';
 
-/** Each setting's control (the table in src/settings.rs gives their ranges, labels and help). */
-const CONTROL_IDS = {
-  n_points: 'n-points',
-  noise: 'noise',
-  seed: 'seed',
-  test_fraction: 'test-fraction',
-  hidden: 'layers',
-  activation: 'activation',
-  loss: 'loss',
-  learning_rate: 'lr',
-  l2: 'l2',
-  optimizer: 'optimizer',
-  momentum: 'momentum',
-  batch_size: 'batch',
-  lr_decay: 'lr-decay',
-  speed: 'speed',
-  discretize: 'discretize',
-};
 
 /**
  * settings: the table by name (settings.js indexSettings). actions: live(name, value) -> Promise, rebuild(changes) -> Promise<bool>, setSpeed(n),

@@ -4,6 +4,25 @@
 
 import { roundSig } from './format.js';
 
+/** Each setting's control (the table in src/settings.rs gives their ranges, labels and help). */
+export const CONTROL_IDS = {
+  n_points: 'n-points',
+  noise: 'noise',
+  seed: 'seed',
+  test_fraction: 'test-fraction',
+  hidden: 'layers',
+  activation: 'activation',
+  loss: 'loss',
+  learning_rate: 'lr',
+  l2: 'l2',
+  optimizer: 'optimizer',
+  momentum: 'momentum',
+  batch_size: 'batch',
+  lr_decay: 'lr-decay',
+  speed: 'speed',
+  discretize: 'discretize',
+};
+
 /** The table by name. */
 export function indexSettings(table) {
   return new Map(table.map((e) => [e.name, e]));
