@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Stepper, fmt4, localRule } from '../../www/js/graph.js';
 import { edgePath, layoutGraph } from '../../www/js/graphdraw.js';
 import { linkStyle, neuronName } from '../../www/js/netdiagram.js';
-import { fmtRelError } from '../../www/js/graphview.js';
+import { fmtRelError, gradCheckProgress, gradCheckText } from '../../www/js/graphview.js';
 
 // What graph_example('product', [3]) returns (c = a * b, a = 3, b = 2).
 const PRODUCT = {
@@ -205,4 +205,37 @@ test('network diagram links: colour by sign, width by size; neuron names', () =>
   assert.equal(linkStyle(NaN, 1).width, 0.5);
   assert.equal(neuronName(0, 0, 3), 'layer 1 neuron 1');
   assert.equal(neuronName(2, 0, 3), 'layer 3 neuron 1 (output)');
+});
+
+// A finished check as Rust reports it (src/train.rs GradCheck).
+const CHECK = {
+  step: 1200, points: 80, params: 337, checked: 337, done: true, agree: 336, errors: 0,
+  kinks: { relu: 1, hinge: 0, abs: 0 }, dead_units: 28, relu_units: 32, max_rel_error: 5.6e-7,
+  worst: { param: 3, autograd: 0.0123, numeric: 0.01231, rel_error: 5.6e-7 },
+  kink_example: { param: 217, autograd: 0, numeric: -0.01483, rel_error: 1 },
+};
+
+test('the gradient check in words: kinks are not errors, errors are, no points is nothing', () => {
+  const kinked = gradCheckText(CHECK);
+  assert.match(kinked, /^No errors: largest relative error 5\.6e-7 over 336 of 337 parameters \(param #3: /);
+  assert.match(kinked, /Not differentiable here: ReLU at 0 for 1 parameter \(e\.g\. param #217: autograd 0, numeric -0\.01483\)/);
+  assert.match(kinked, /so these mismatches are not errors/);
+  assert.match(kinked, /28 of 32 ReLU units are dead/);
+  assert.match(kinked, /Weights of step 1,200, 80 training points\.$/);
+  assert.doesNotMatch(kinked, /relative error 1/);
+
+  const wrong = gradCheckText({
+    ...CHECK, agree: 330, errors: 6, kinks: { relu: 0, hinge: 1, abs: 0 }, dead_units: 0, max_rel_error: 0.05,
+    worst: { param: 40, autograd: 1.05, numeric: 1, rel_error: 0.05 },
+  });
+  assert.match(wrong, /^6 errors: backpropagation and the finite difference disagree where the loss is smooth \(largest relative error 5\.0e-2, param #40: autograd 1\.05, numeric 1\)/);
+  assert.match(wrong, /the hinge at its margin for 1 parameter/);
+  assert.doesNotMatch(wrong, /dead/);
+
+  const none = gradCheckText({ ...CHECK, points: 0, checked: 0, agree: 0, kinks: { relu: 0, hinge: 0, abs: 0 }, worst: null, kink_example: null, max_rel_error: 0 });
+  assert.equal(none, 'No points: nothing to check. Add points on the plot first.');
+  assert.equal(
+    gradCheckProgress({ checked: 120, params: 5537, step: 1200 }),
+    'Checking\u2026 120 of 5,537 parameters, on the weights of step 1,200 (training goes on meanwhile; Cancel stops the check).',
+  );
 });

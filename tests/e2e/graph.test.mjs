@@ -13,10 +13,11 @@ const TEST_TIMEOUT = 45000;
 
 const serverUrl = serveDist();
 
-async function withPage(fn, options) {
+/** `options.hash`: a link to open (`#hidden=...`); the rest go to openPage. */
+async function withPage(fn, options = {}) {
   const opened = await openPage(serverUrl(), options);
   try {
-    await opened.page.goto(serverUrl());
+    await opened.page.goto(serverUrl() + (options.hash || ''));
     await waitForTraining(opened.page);
     await opened.page.locator('#graph-view').scrollIntoViewIfNeeded();
     return await fn(opened);
@@ -214,23 +215,126 @@ describe('graph view', { timeout: 400000 }, () => {
     });
   });
 
-  test('Check gradients reports a small relative error', { timeout: TEST_TIMEOUT }, async () => {
+  test('Check gradients reports no errors and a small relative error', { timeout: TEST_TIMEOUT }, async () => {
     await withPage(async ({ page, problems }) => {
-      // On the fresh network (paused, step 0) the check is deterministic: finite differences
-      // straddling a ReLU kink later in training can give a large error on a tiny gradient.
+      // On the fresh network (paused, step 0) the check is deterministic.
       await page.click('#play');
       await page.click('#reset');
       await page.click('#check-gradients');
       // The check runs in the worker; the panel says so meanwhile, then gives the result.
       const text = await waitFor(async () => {
         const t = await page.textContent('#gradcheck-result');
-        return /largest relative error/.test(t) ? t : null;
+        return /relative error/.test(t) ? t : null;
       }, { timeout: 10000, message: 'the gradient check result' });
-      const m = text.match(/largest relative error (\S+) over (\d+) parameters \(param #\d+: autograd \S+, numeric \S+\)/);
+      const m = text.match(/^No errors: largest relative error (\S+) over (\d+) parameters \(param #\d+: autograd \S+, numeric \S+\)\./);
       assert.ok(m, `the result reads as expected: "${text}"`);
       assert.ok(Number(m[1]) < 1e-4, `relative error ${m[1]} < 1e-4`);
       assert.equal(Number(m[2]), 337, '2-16-16-1 has 337 parameters');
-      assert.match(text, /at step 0$/);
+      assert.match(text, /Weights of step 0, 80 training points\.$/);
+      assert.equal(await page.isHidden('#check-cancel'), true);
+      assert.equal(await page.isDisabled('#check-gradients'), false);
+      await page.locator('#gradcheck-result').scrollIntoViewIfNeeded();
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'gradcheck-result.png') });
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test('a long gradient check shows progress, leaves Pause working, and can be cancelled', { timeout: 90000 }, async () => {
+    // The issue's case: 6 hidden layers of 32 on 5,000 points took 53 s in one call.
+    const hash = '#hidden=32,32,32,32,32,32&n_points=5000&test_fraction=0';
+    await withPage(async ({ page, problems }) => {
+      await page.click('#check-gradients');
+      const first = await waitFor(async () => {
+        const t = await page.textContent('#gradcheck-result');
+        return /^Checking… [\d,]+ of [\d,]+ parameters/.test(t) && !/Checking… 0 of/.test(t) ? t : null;
+      }, { timeout: 20000, message: 'the check to make progress' });
+      const m = first.match(/^Checking… ([\d,]+) of ([\d,]+) parameters, on the weights of step ([\d,]+)/);
+      assert.ok(m, first);
+      const total = Number(m[2].replace(/,/g, ''));
+      assert.equal(total, 2 * 32 + 32 + 5 * (32 * 32 + 32) + 33);
+      assert.equal(await page.isVisible('#check-cancel'), true, 'Cancel is offered');
+      assert.equal(await page.isDisabled('#check-gradients'), true);
+      assert.equal(await page.isVisible('#gradcheck-progress'), true);
+      // It moves on.
+      await waitFor(async () => {
+        const t = await page.textContent('#gradcheck-result');
+        const k = t.match(/^Checking… ([\d,]+) of/);
+        return k && Number(k[1].replace(/,/g, '')) > Number(m[1].replace(/,/g, '')) + 3;
+      }, { timeout: 20000, message: 'more parameters checked' });
+      await page.locator('#gradcheck-result').scrollIntoViewIfNeeded();
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'gradcheck-progress.png') });
+      // Pause acts meanwhile: the step counter stops within a moment.
+      const t0 = Date.now();
+      await page.click('#play');
+      await waitFor(async () => (await page.textContent('#play')).trim() === 'Play', { timeout: 3000, message: 'Pause to act' });
+      assert.ok(Date.now() - t0 < 3000);
+      // (a step already under way when Pause arrived may still land in the readout)
+      await page.waitForTimeout(600);
+      const stepA = await readNumber(page, '#r-step');
+      await page.waitForTimeout(800);
+      assert.equal(await readNumber(page, '#r-step'), stepA, 'paused while the check runs');
+      assert.match(await page.textContent('#gradcheck-result'), /^Checking…/);
+      // Cancel stops it, and says how far it got.
+      await page.click('#check-cancel');
+      const text = await page.textContent('#gradcheck-result');
+      assert.match(text, /^Check cancelled after [\d,]+ of [\d,]+ parameters\.$/);
+      await page.waitForTimeout(500);
+      assert.equal(await page.textContent('#gradcheck-result'), text, 'no result arrives after Cancel');
+      assert.equal(await page.isHidden('#check-cancel'), true);
+      assert.equal(await page.isDisabled('#check-gradients'), false);
+      assert.deepEqual(problems, []);
+    }, { hash });
+  });
+
+  test('with no points, Check gradients says there is nothing to check, and pick mode ends', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage(async ({ page, problems }) => {
+      await page.selectOption('#graph-source', 'live');
+      await page.click('#graph-pick');
+      assert.equal(await page.getAttribute('#graph-pick', 'aria-pressed'), 'true');
+      await page.click('#clear-points');
+      await waitFor(async () => (await page.textContent('#r-points')).startsWith('0'), { message: 'the points cleared' });
+      // Pick mode ended with the points: the page asks to click to add, and a click adds.
+      await waitFor(async () => (await page.getAttribute('#graph-pick', 'aria-pressed')) === 'false', { message: 'pick mode to end' });
+      assert.match(await page.textContent('#notices'), /no points to pick: pick mode is off/);
+      await page.click('#check-gradients');
+      await waitFor(async () => /^No points: nothing to check/.test(await page.textContent('#gradcheck-result')), {
+        message: 'the no-points answer',
+      });
+      await page.locator('#plot').scrollIntoViewIfNeeded();
+      const box = await page.locator('#plot').boundingBox();
+      await page.mouse.click(box.x + box.width * 0.4, box.y + box.height * 0.4);
+      await waitFor(async () => (await page.textContent('#r-points')).startsWith('1'), { message: 'a point added' });
+      assert.doesNotMatch(await page.textContent('#notices'), /There are no points to pick: add some first/);
+      // Pick point with no points never enters pick mode.
+      await page.click('#clear-points');
+      await waitFor(async () => (await page.textContent('#r-points')).startsWith('0'), { message: 'the points cleared again' });
+      await page.click('#graph-pick');
+      assert.equal(await page.getAttribute('#graph-pick', 'aria-pressed'), 'false');
+      assert.match(await page.textContent('#graph-point-info'), /No points/);
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test('a graph input out of range is refused with a message; the legend explains "—"', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage(async ({ page, problems }) => {
+      await page.selectOption('#graph-source', 'ex:product');
+      const before = await dataOf(page, 'c');
+      await page.fill('#graph-input-0', '');
+      await page.locator('#graph-input-0').pressSequentially('1e400');
+      await waitFor(async () => page.isVisible('#graph-input-error'), { message: 'the refusal' });
+      const msg = await page.textContent('#graph-input-error');
+      assert.match(msg, /not a number the graph can use/);
+      assert.match(msg, /The graph keeps a = /);
+      assert.equal(await page.getAttribute('#graph-input-0', 'aria-invalid'), 'true');
+      // A good number clears it and is used.
+      await page.fill('#graph-input-0', '5');
+      await waitFor(async () => (await dataOf(page, 'c')) === '10.0000', { message: 'c = 5 * 2' });
+      assert.equal(await page.isHidden('#graph-input-error'), true);
+      assert.notEqual(before, '10.0000');
+      const legend = await page.textContent('#graph-legend');
+      assert.match(legend, /“—” is not a number \(NaN\), what an overflow turns into/);
       assert.deepEqual(problems, []);
     });
   });

@@ -6,7 +6,7 @@
 // dropped.
 
 import { $, download } from './dom.js';
-import { DASH } from './format.js';
+import { DASH, fmtInt } from './format.js';
 import { Stepper, fmt4 } from './graph.js';
 import { GraphRenderer } from './graphdraw.js';
 import { NetworkDiagram, neuronName } from './netdiagram.js';
@@ -21,6 +21,7 @@ const EXAMPLE_TEXT = {
 const DEFAULT_SOURCE = 'ex:neuron';
 const LIVE_MS = 500; // at most 2 live redraws a second
 const LIVE_MS_REDUCED = 1000; // once a second with prefers-reduced-motion
+const CHECK_SLICE_MS = 30; // the worker's time per slice of a gradient check
 
 /** A small number with 4 significant digits: 0.01234, 4.408e-8. */
 function sig4(x) {
@@ -40,6 +41,56 @@ export function fmtRelError(x) {
   return `${m}e${Number(e)}`;
 }
 
+function plural(n, one, many = `${one}s`) {
+  return `${fmtInt(n)} ${n === 1 ? one : many}`;
+}
+
+/** One parameter's two gradients: "param #12: autograd 0.01234, numeric 0.01234". */
+function paramText(p) {
+  return `param #${p.param}: autograd ${sig4(p.autograd)}, numeric ${sig4(p.numeric)}`;
+}
+
+/** The progress line of a gradient check under way (the report of src/train.rs `GradCheck`). */
+export function gradCheckProgress(r) {
+  return `Checking\u2026 ${fmtInt(r.checked)} of ${plural(r.params, 'parameter')}, on the weights of step ${fmtInt(r.step)} (training goes on meanwhile; Cancel stops the check).`;
+}
+
+/**
+ * What a finished gradient check found, in words: errors only where the loss is smooth;
+ * mismatches where a finite difference straddled a kink said apart, as not errors.
+ */
+export function gradCheckText(r) {
+  if (r.points === 0) return 'No points: nothing to check. Add points on the plot first.';
+  const parts = [];
+  if (r.errors > 0) {
+    parts.push(
+      `${plural(r.errors, 'error')}: backpropagation and the finite difference disagree where the loss is smooth ` +
+        `(largest relative error ${fmtRelError(r.max_rel_error)}, ${paramText(r.worst)}).`,
+    );
+  } else {
+    const agree = r.agree === r.params ? `over ${plural(r.params, 'parameter')}` : `over ${fmtInt(r.agree)} of ${plural(r.params, 'parameter')}`;
+    parts.push(`No errors: largest relative error ${fmtRelError(r.max_rel_error)} ${agree}${r.worst ? ` (${paramText(r.worst)})` : ''}.`);
+  }
+  const k = r.kinks;
+  const kinds = [
+    [k.relu, 'ReLU at 0'],
+    [k.hinge, 'the hinge at its margin'],
+    [k.abs, 'abs at 0'],
+  ].filter(([n]) => n > 0);
+  if (kinds.length) {
+    parts.push(
+      `Not differentiable here: ${kinds.map(([n, what]) => `${what} for ${plural(n, 'parameter')}`).join(', ')}` +
+        `${r.kink_example ? ` (e.g. ${paramText(r.kink_example)})` : ''}: the finite difference straddles a kink, ` +
+        'where the loss has no derivative, so these mismatches are not errors.',
+    );
+  }
+  if (r.dead_units > 0) {
+    parts.push(`${fmtInt(r.dead_units)} of ${plural(r.relu_units, 'ReLU unit')} ${r.dead_units === 1 ? 'is' : 'are'} dead (off on every training point: no gradient flows through them).`);
+  }
+  parts.push(`Weights of step ${fmtInt(r.step)}, ${plural(r.points, 'training point')}.`);
+  return parts.join(' ');
+}
+
 /**
  * hooks: examples (the guided examples' names and inputs), request(type, args) (asks the
  * worker), getPoints() (flat [x, y, label, is_test] * n), getStep() (the training step
@@ -55,6 +106,7 @@ export function createGraphView(hooks) {
     examples: $('graph-examples'),
     inputs: $('graph-inputs'),
     inputList: $('graph-input-list'),
+    inputError: $('graph-input-error'),
     live: $('graph-live'),
     network: $('graph-network'),
     diagram: $('net-diagram'),
@@ -70,6 +122,8 @@ export function createGraphView(hooks) {
     progress: $('graph-progress'),
     dot: $('graph-dot'),
     check: $('check-gradients'),
+    checkCancel: $('check-cancel'),
+    checkBar: $('gradcheck-progress'),
     checkResult: $('gradcheck-result'),
     lead: $('graph-explain-lead'),
     lines: $('graph-explain-lines'),
@@ -105,6 +159,7 @@ export function createGraphView(hooks) {
   function buildInputs(name) {
     const ex = examples.find((e) => e.name === name);
     el.inputList.replaceChildren();
+    el.inputError.hidden = true;
     if (!ex) return;
     const values = inputValues.get(name);
     ex.inputs.forEach(([label, def], i) => {
@@ -121,7 +176,14 @@ export function createGraphView(hooks) {
       input.title = `The value of ${label} (default ${fmt4(def)}); the graph recomputes as you type`;
       input.addEventListener('input', () => {
         const v = Number(input.value);
-        if (input.value.trim() === '' || !Number.isFinite(v)) return;
+        // A number input reads as '' for text it cannot parse, 1e400 included (beyond the
+        // largest double): refused, and said so, rather than silently keeping the last value.
+        if (input.validity.badInput || (input.value.trim() !== '' && !Number.isFinite(v))) {
+          refuseInput(input, label, values[i]);
+          return;
+        }
+        if (input.value.trim() === '') return; // being retyped
+        acceptInput(input);
         values[i] = v;
         computeExample(true);
       });
@@ -129,10 +191,26 @@ export function createGraphView(hooks) {
         if (input.value.trim() === '' || !Number.isFinite(Number(input.value))) {
           input.value = String(Number(values[i].toFixed(4)));
         }
+        // The field shows the value in use again; the message stays until the next edit.
+        input.removeAttribute('aria-invalid');
       });
       wrap.append(text, input);
       el.inputList.append(wrap);
     });
+  }
+
+  function refuseInput(input, label, kept) {
+    input.setAttribute('aria-invalid', 'true');
+    el.inputError.textContent =
+      `${label}: not a number the graph can use (out of range or not a number): type a finite number, at most about ±1.8e308. ` +
+      `The graph keeps ${label} = ${fmt4(kept)}.`;
+    el.inputError.hidden = false;
+  }
+
+  function acceptInput(input) {
+    input.removeAttribute('aria-invalid');
+    el.inputError.hidden = true;
+    el.inputError.textContent = '';
   }
 
   function buildNeuronOptions(sizes) {
@@ -216,7 +294,7 @@ export function createGraphView(hooks) {
     const pts = hooks.getPoints();
     const p = live.point;
     if (p * 4 + 3 >= pts.length) {
-      el.pointInfo.textContent = 'No such point.';
+      el.pointInfo.textContent = pointCount() === 0 ? 'No points: click the plot to add some.' : 'No such point.';
       return;
     }
     const cls = pts[p * 4 + 2] > 0 ? '+1 (blue circle)' : '−1 (orange square)';
@@ -319,7 +397,18 @@ export function createGraphView(hooks) {
     showPointInfo();
   }
 
+  /** With no points there is nothing to pick: pick mode ends, and the page says why. */
+  function noPointsToPick() {
+    if (picking) setPicking(false);
+    el.pointInfo.textContent = 'No points to pick, so Pick point is off: click the plot to add points, then press Pick point.';
+    hooks.notify('There are no points to pick: pick mode is off, and a click on the plot adds a point.', { kind: 'info' });
+  }
+
   function setPicking(on) {
+    if (on && pointCount() === 0) {
+      noPointsToPick();
+      return;
+    }
     picking = !!on && source === 'live';
     el.pick.setAttribute('aria-pressed', picking ? 'true' : 'false');
     el.pick.textContent = picking ? 'Picking: click the plot' : 'Pick point';
@@ -372,21 +461,56 @@ export function createGraphView(hooks) {
     if (view) download(view.dot, 'graph.dot', 'text/vnd.graphviz');
   });
 
-  el.check.addEventListener('click', async () => {
-    el.check.disabled = true;
-    el.checkResult.textContent = 'Checking: one finite difference per parameter…';
+  // The gradient check runs in the worker a slice at a time (one request per slice), so the
+  // page shows its progress and Pause and the controls act between slices.
+  const checking = { run: 0, last: null };
+
+  function setChecking(on) {
+    el.check.disabled = on;
+    el.checkCancel.hidden = !on;
+    el.checkBar.hidden = !on;
+  }
+
+  function showCheckProgress(r) {
+    checking.last = r;
+    el.checkBar.max = Math.max(1, r.params);
+    el.checkBar.value = r.checked;
+    el.checkResult.textContent = gradCheckProgress(r);
+  }
+
+  async function runCheck() {
+    const run = ++checking.run;
+    checking.last = null;
+    setChecking(true);
+    el.checkResult.textContent = 'Checking\u2026 one finite difference per parameter.';
     let r;
     try {
-      r = await hooks.request('check_gradients');
+      r = await hooks.request('check_gradients_begin');
+      while (run === checking.run && r && !r.done) {
+        showCheckProgress(r);
+        r = await hooks.request('check_gradients_advance', { budgetMs: CHECK_SLICE_MS });
+      }
     } catch (e) {
+      if (run !== checking.run) return;
+      setChecking(false);
       el.checkResult.textContent = `The check failed: ${hooks.errText(e)}`;
       return;
-    } finally {
-      el.check.disabled = false;
     }
-    el.checkResult.textContent =
-      `largest relative error ${fmtRelError(r.max_rel_error)} over ${r.params} parameters ` +
-      `(param #${r.worst_param}: autograd ${sig4(r.autograd)}, numeric ${sig4(r.numeric)}), at step ${hooks.getStep()}`;
+    if (run !== checking.run) return; // cancelled meanwhile
+    setChecking(false);
+    el.checkResult.textContent = r
+      ? gradCheckText(r)
+      : 'The check stopped: the network or its data was rebuilt before it finished. Press Check gradients to check the new one.';
+  }
+
+  el.check.addEventListener('click', () => runCheck());
+  el.checkCancel.addEventListener('click', () => {
+    checking.run += 1;
+    setChecking(false);
+    hooks.request('check_gradients_cancel').catch(() => {});
+    const r = checking.last;
+    el.checkResult.textContent = r ? `Check cancelled after ${fmtInt(r.checked)} of ${plural(r.params, 'parameter')}.` : 'Check cancelled.';
+    el.check.focus();
   });
 
   if (el.goto) {
@@ -425,6 +549,9 @@ export function createGraphView(hooks) {
     },
     /** A new model (rebuild, reset, import): new layer sizes, new weights. */
     modelChanged() {
+      // Clear points (or a rebuild with no points) while picking: leave pick mode at once, so
+      // that the next click adds a point, as the page then asks.
+      if (picking && pointCount() === 0) noPointsToPick();
       if (source !== 'live') {
         live.dirty = true;
         return;
@@ -440,6 +567,8 @@ export function createGraphView(hooks) {
     get picking() {
       return picking;
     },
+    /** A pick on a plot with no points: pick mode ends, saying so. */
+    noPointsToPick,
     /** The user picked point `index` on the plot. */
     pickPoint(index) {
       setPicking(false);

@@ -37,8 +37,9 @@ export function createPlotInput(app, plot, hooks) {
 
   function pickAt(px, py) {
     const i = nearestPoint(px, py);
+    // No points (cleared while picking): pick mode ends, saying so; the next click adds.
     if (i >= 0) hooks.graph().pickPoint(i);
-    else hooks.notify('There are no points to pick: add some first.', { kind: 'info' });
+    else hooks.graph().noPointsToPick();
   }
 
   canvas.addEventListener('click', (ev) => {

@@ -38,6 +38,9 @@ let gridStale = true; // the model changed since the last boundary grid
 let stats = null; // the last stats computed; null when the model or data changed since
 const rate = { t: 0, steps: 0, value: null }; // steps per second a person sees
 let frameBusy = false;
+/** The gradient check's time per slice (ms), and its measured time per parameter. */
+const CHECK_BUDGET_MS = 30;
+let checkMsPerParam = 0;
 
 // The Rust panic hook calls this (see src/web.rs): the page shows a banner.
 globalThis.micrograd_panic = (message) => postMessage({ kind: 'panic', message: String(message) });
@@ -298,8 +301,38 @@ const handlers = {
   neuron_graph({ layer, index, point }) {
     return pg.neuron_graph(layer, index, point);
   },
+  /** The whole gradient check at once (the console's; the page checks in slices, below). */
   check_gradients() {
     return pg.check_gradients();
+  },
+  /**
+   * Starts a gradient check on the weights and points of now; the page carries it on with
+   * `check_gradients_advance` requests, one slice each, so that between slices this worker
+   * answers Pause, the sliders and the frames (training goes on; the check keeps its copy).
+   */
+  check_gradients_begin() {
+    checkMsPerParam = 0;
+    return pg.begin_gradient_check();
+  },
+  /** About `budgetMs` of the check under way: the report so far, or null if none is. */
+  check_gradients_advance({ budgetMs }) {
+    const t0 = performance.now();
+    const budget = Math.max(1, Math.min(200, Number(budgetMs) || CHECK_BUDGET_MS));
+    for (;;) {
+      // Parameters in chunks sized from the measured time per parameter; at least one.
+      const left = budget - (performance.now() - t0);
+      const n = checkMsPerParam > 0 ? Math.max(1, Math.floor(left / checkMsPerParam)) : 1;
+      const t = performance.now();
+      const r = pg.advance_gradient_check(n);
+      if (!r) return null;
+      const per = (performance.now() - t) / n;
+      checkMsPerParam = checkMsPerParam > 0 ? 0.5 * checkMsPerParam + 0.5 * per : per;
+      if (r.done || performance.now() - t0 + checkMsPerParam > budget) return r;
+    }
+  },
+  check_gradients_cancel() {
+    pg.cancel_gradient_check();
+    return true;
   },
   export() {
     return { json: pg.to_json(), dataset: pg.config().dataset, step: statsNow().step };
