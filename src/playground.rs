@@ -7,7 +7,7 @@ use crate::graphview::{self, GraphView};
 use crate::loss::Loss;
 use crate::nn::{Activation, Mlp};
 use crate::optim::OptimizerKind;
-use crate::settings;
+use crate::settings::{self, Val};
 use crate::train::{GradCheck, TrainConfig, Trainer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -137,6 +137,7 @@ fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
     })
 }
 
+#[cfg(target_arch = "wasm32")]
 /// A JSON value as a Rust one, through its text: every type is then deserialized by one
 /// parser (the one [`parse`] uses), which keeps the wasm bundle small; errors name the field.
 pub(crate) fn from_value<T: serde::de::DeserializeOwned>(
@@ -369,22 +370,6 @@ impl Playground {
         self.trainer.gradient_check(&self.train)
     }
 
-    /// Starts the same check, to be carried on a slice at a time (see
-    /// [`Trainer::begin_gradient_check`]): it stays about the weights and points of now.
-    pub fn begin_gradient_check(&mut self) -> GradCheck {
-        self.trainer.begin_gradient_check(&self.train)
-    }
-
-    /// Up to `max_params` more parameters of the check under way; `None` if there is none
-    /// (never begun, finished, cancelled, or the network was rebuilt).
-    pub fn advance_gradient_check(&mut self, max_params: usize) -> Option<GradCheck> {
-        self.trainer.advance_gradient_check(max_params)
-    }
-
-    pub fn cancel_gradient_check(&mut self) {
-        self.trainer.cancel_gradient_check();
-    }
-
     fn resume(&mut self) {
         self.diverged_at = None;
     }
@@ -394,6 +379,10 @@ impl Playground {
     /// Refused, with the reason, for a setting that rebuilds the network, a setting of the page
     /// or a value of the wrong kind.
     pub fn set(&mut self, name: &str, value: &Value) -> Result<(), String> {
+        self.set_val(name, value.into())
+    }
+
+    fn set_val(&mut self, name: &str, value: Val) -> Result<(), String> {
         let s = settings::find(name)
             .filter(|s| s.live && !s.page_only)
             .ok_or_else(|| {
@@ -402,30 +391,17 @@ impl Playground {
                     settings::echo(name)
                 )
             })?;
-        let (v, note) = settings::check(s, value).map_err(|p| format!("{p}: ignored"))?;
+        let (v, note) = settings::check(s, &value).map_err(|p| format!("{p}: ignored"))?;
         self.notices.extend(note);
-        let (c, t) = (&mut self.config, &mut self.trainer);
-        let num = v.as_f64().unwrap_or_default();
+        self.config.put(s.name, v);
+        let (c, t) = (&self.config, &mut self.trainer);
         match s.name {
-            "learning_rate" => (c.learning_rate, t.config.learning_rate) = (num, num),
-            "l2" => (c.l2, t.config.l2) = (num, num),
-            "momentum" => {
-                c.momentum = num;
-                t.set_momentum(num);
-            }
-            "batch_size" => {
-                let b = num as usize;
-                (c.batch_size, t.config.batch_size) = (b, b);
-            }
-            "lr_decay" => {
-                let on = v.as_bool().unwrap_or_default();
-                (c.lr_decay, t.config.lr_decay) = (on, on);
-            }
-            "optimizer" => {
-                let k: OptimizerKind = from_value(&v)?;
-                c.optimizer = k;
-                t.set_optimizer(k);
-            }
+            "learning_rate" => t.config.learning_rate = c.learning_rate,
+            "l2" => t.config.l2 = c.l2,
+            "momentum" => t.set_momentum(c.momentum),
+            "batch_size" => t.config.batch_size = c.batch_size,
+            "lr_decay" => t.config.lr_decay = c.lr_decay,
+            "optimizer" => t.set_optimizer(c.optimizer),
             _ => unreachable!("every live config setting has an arm"),
         }
         self.resume();
@@ -433,35 +409,34 @@ impl Playground {
     }
 
     /// [`Playground::set`] for the typed setters: a refusal becomes a notice.
-    fn set_or_notice(&mut self, name: &str, value: Value) {
-        if let Err(e) = self.set(name, &value) {
+    fn set_or_notice(&mut self, name: &str, value: Val) {
+        if let Err(e) = self.set_val(name, value) {
             self.notices.push(e);
         }
     }
 
     pub fn set_learning_rate(&mut self, lr: f64) {
-        self.set_or_notice("learning_rate", lr.into());
+        self.set_or_notice("learning_rate", Val::Num(lr));
     }
 
     pub fn set_l2(&mut self, l2: f64) {
-        self.set_or_notice("l2", l2.into());
+        self.set_or_notice("l2", Val::Num(l2));
     }
 
     pub fn set_optimizer(&mut self, kind: OptimizerKind) {
-        let v = serde_json::to_value(kind).unwrap_or_default();
-        self.set_or_notice("optimizer", v);
+        self.set_or_notice("optimizer", settings::chosen("optimizer", kind as usize));
     }
 
     pub fn set_momentum(&mut self, m: f64) {
-        self.set_or_notice("momentum", m.into());
+        self.set_or_notice("momentum", Val::Num(m));
     }
 
     pub fn set_batch_size(&mut self, b: usize) {
-        self.set_or_notice("batch_size", b.into());
+        self.set_or_notice("batch_size", Val::Num(b as f64));
     }
 
     pub fn set_lr_decay(&mut self, on: bool) {
-        self.set_or_notice("lr_decay", on.into());
+        self.set_or_notice("lr_decay", Val::Bool(on));
     }
 
     /// Adds a training point; the data set becomes `custom` (the URL then carries every point).

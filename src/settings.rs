@@ -5,12 +5,15 @@
 //! table, and the page receives it as plain data ([`table`]), so a limit lives in one place.
 
 use crate::data::{Dataset, View};
+use crate::loss::Loss;
+use crate::nn::Activation;
+use crate::optim::OptimizerKind;
 use crate::playground::Config;
+use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 /// One setting. Its default is not here: it comes from [`Config::default`] (see [`table`]).
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Setting {
     /// The config's serde name, which is also the URL key.
     pub name: &'static str,
@@ -367,39 +370,228 @@ pub const fn count_of(name: &str) -> Range {
 pub fn find(name: &str) -> Option<&'static Setting> {
     SETTINGS.iter().find(|s| s.name == name)
 }
+// ---- values ----
 
-/// Every setting's default, by name: [`Config::default`] and the page's own.
-fn defaults() -> Map<String, Value> {
-    let mut m = match serde_json::to_value(Config::default()) {
-        Ok(Value::Object(m)) => m,
-        _ => Map::new(),
-    };
-    m.insert("speed".into(), DEFAULT_SPEED.into());
-    m.insert("discretize".into(), DEFAULT_DISCRETIZE.into());
-    m
+/// A setting's value, typed by its kind: what a link, a config or the page gives, before and
+/// after [`check`]. Numbers (whole ones too) are f64, so that 2^64 is seen as what it is and
+/// never wrapped.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val {
+    Num(f64),
+    Bool(bool),
+    /// A choice's value (`moons`), or any text that was given instead of a number.
+    Text(String),
+    /// `hidden`'s neurons per layer.
+    List(Vec<f64>),
+    /// `[x, y, label]` each; a malformed point is NaN, which [`check`] drops and counts.
+    Points(Vec<[f64; 3]>),
+    View(Option<View>),
 }
 
-/// A setting with its default, as the page receives it.
-#[derive(Serialize)]
+/// As JSON (the table's defaults): a whole number as an integer, as serde writes the config's
+/// integer fields.
+impl Serialize for Val {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Val::Num(x) if x.fract() == 0.0 && x.abs() < 1e15 => s.serialize_i64(*x as i64),
+            Val::Num(x) => s.serialize_f64(*x),
+            Val::Bool(b) => s.serialize_bool(*b),
+            Val::Text(t) => s.serialize_str(t),
+            Val::List(l) => s.collect_seq(l.iter().map(|&x| x as u64)),
+            Val::Points(p) => p.serialize(s),
+            Val::View(v) => v.serialize(s),
+        }
+    }
+}
+
+/// A JSON value (a live setting from the page) as a [`Val`]; [`check`] then says whether it
+/// is of the setting's kind.
+impl From<&serde_json::Value> for Val {
+    fn from(v: &serde_json::Value) -> Val {
+        use serde_json::Value as J;
+        match v {
+            J::Number(n) => Val::Num(n.as_f64().unwrap_or(f64::NAN)),
+            J::Bool(b) => Val::Bool(*b),
+            J::String(t) => Val::Text(t.clone()),
+            // Shown as "a value that is not a finite number".
+            J::Null => Val::Num(f64::NAN),
+            // Shown as written; never a valid choice.
+            v => Val::Text(v.to_string()),
+        }
+    }
+}
+
+/// The enums behind the choices, in the table's order (tests/settings.rs checks it against
+/// serde's names); [`Dataset::ALL`] is the data sets'.
+const ACTIVATIONS: [Activation; 4] = [
+    Activation::Relu,
+    Activation::Tanh,
+    Activation::Sigmoid,
+    Activation::Linear,
+];
+const LOSSES: [Loss; 3] = [Loss::Hinge, Loss::Bce, Loss::Mse];
+const OPTIMIZERS: [OptimizerKind; 3] = [
+    OptimizerKind::Sgd,
+    OptimizerKind::Momentum,
+    OptimizerKind::Adam,
+];
+
+fn choices(name: &str) -> &'static [Choice] {
+    match find(name).map(|s| &s.kind) {
+        Some(Kind::Choice { choices }) => choices,
+        _ => &[],
+    }
+}
+
+/// Choice `i` of setting `name` (an enum's variant index: the table lists them in order).
+pub fn chosen(name: &str, i: usize) -> Val {
+    Val::Text(choices(name).get(i).map_or("", |c| c.value).into())
+}
+
+/// The index of choice `t` of setting `name` (0 if there is none: [`check`] came first).
+fn choice_index(name: &str, t: &str) -> usize {
+    choices(name).iter().position(|c| c.value == t).unwrap_or(0)
+}
+
+impl Config {
+    /// The value of setting `name`, one of the config's fields.
+    pub fn get(&self, name: &str) -> Val {
+        let num = |x: f64| Val::Num(x);
+        match name {
+            "dataset" => chosen(name, self.dataset as usize),
+            "n_points" => num(self.n_points as f64),
+            "noise" => num(self.noise),
+            "seed" => num(self.seed as f64),
+            "test_fraction" => num(self.test_fraction),
+            "hidden" => Val::List(self.hidden.iter().map(|&n| n as f64).collect()),
+            "activation" => chosen(name, self.activation as usize),
+            "loss" => chosen(name, self.loss as usize),
+            "learning_rate" => num(self.learning_rate),
+            "l2" => num(self.l2),
+            "optimizer" => chosen(name, self.optimizer as usize),
+            "momentum" => num(self.momentum),
+            "batch_size" => num(self.batch_size as f64),
+            "lr_decay" => Val::Bool(self.lr_decay),
+            "points" => Val::Points(self.points.clone()),
+            _ => Val::View(self.view),
+        }
+    }
+
+    /// Sets setting `name` to `v`, a value that passed [`check`] (anything else is ignored).
+    pub fn put(&mut self, name: &str, v: Val) {
+        match (name, v) {
+            ("dataset", Val::Text(t)) => self.dataset = Dataset::ALL[choice_index(name, &t)],
+            ("n_points", Val::Num(x)) => self.n_points = x as usize,
+            ("noise", Val::Num(x)) => self.noise = x,
+            ("seed", Val::Num(x)) => self.seed = x as u64,
+            ("test_fraction", Val::Num(x)) => self.test_fraction = x,
+            ("hidden", Val::List(l)) => self.hidden = l.iter().map(|&n| n as usize).collect(),
+            ("activation", Val::Text(t)) => self.activation = ACTIVATIONS[choice_index(name, &t)],
+            ("loss", Val::Text(t)) => self.loss = LOSSES[choice_index(name, &t)],
+            ("learning_rate", Val::Num(x)) => self.learning_rate = x,
+            ("l2", Val::Num(x)) => self.l2 = x,
+            ("optimizer", Val::Text(t)) => self.optimizer = OPTIMIZERS[choice_index(name, &t)],
+            ("momentum", Val::Num(x)) => self.momentum = x,
+            ("batch_size", Val::Num(x)) => self.batch_size = x as usize,
+            ("lr_decay", Val::Bool(b)) => self.lr_decay = b,
+            ("points", Val::Points(p)) => self.points = p,
+            ("view", Val::View(v)) => self.view = v,
+            _ => {}
+        }
+    }
+}
+
+/// Setting `name`'s value: the page's `speed` or `discretize`, or a field of `config`.
+fn value(config: &Config, speed: u32, discretize: bool, name: &str) -> Val {
+    match name {
+        "speed" => Val::Num(speed as f64),
+        "discretize" => Val::Bool(discretize),
+        _ => config.get(name),
+    }
+}
+
+impl ParsedHash {
+    fn put(&mut self, name: &str, v: Val) {
+        match (name, v) {
+            ("speed", Val::Num(x)) => self.speed = x as u32,
+            ("discretize", Val::Bool(b)) => self.discretize = b,
+            (name, v) => self.config.put(name, v),
+        }
+    }
+}
+
+/// A setting with its default, as the page receives it: the setting's fields and `default`.
 pub struct Entry {
-    #[serde(flatten)]
     pub setting: &'static Setting,
-    pub default: Value,
+    pub default: Val,
+}
+
+impl Serialize for Entry {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let s = self.setting;
+        let mut m = ser.serialize_struct("Entry", 11)?;
+        m.serialize_field("name", s.name)?;
+        m.serialize_field("kind", &s.kind)?;
+        m.serialize_field("range", &s.range)?;
+        m.serialize_field("items", &s.items)?;
+        m.serialize_field("scale", &s.scale)?;
+        m.serialize_field("step", &s.step)?;
+        m.serialize_field("live", &s.live)?;
+        m.serialize_field("page_only", &s.page_only)?;
+        m.serialize_field("label", s.label)?;
+        m.serialize_field("help", s.help)?;
+        m.serialize_field("default", &self.default)?;
+        m.end()
+    }
 }
 
 /// The table with defaults filled in, in URL order.
 pub fn table() -> Vec<Entry> {
-    let d = defaults();
+    let c = Config::default();
     SETTINGS
         .iter()
         .map(|s| Entry {
             setting: s,
-            default: d.get(s.name).cloned().unwrap_or(Value::Null),
+            default: value(&c, DEFAULT_SPEED, DEFAULT_DISCRETIZE, s.name),
         })
         .collect()
 }
 
 // ---- text for people ----
+
+/// A decimal number as Rust writes one (`+5`, `.5`, `5.`, `007`, `1E3`), read by serde_json's
+/// parser, which the page has anyway (core's float parser would add several KB to it).
+/// Infinite, NaN or not a number: `None`.
+fn parse_number(t: &str) -> Option<f64> {
+    let (sign, t) = match t.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", t.strip_prefix('+').unwrap_or(t)),
+    };
+    let (mantissa, exp) = match t.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e)),
+        None => (t, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int) || !digits(frac) || int.len() + frac.len() == 0 {
+        return None;
+    }
+    let int = int.trim_start_matches('0');
+    let mut json = format!("{sign}{}", if int.is_empty() { "0" } else { int });
+    if !frac.is_empty() {
+        json = format!("{json}.{frac}");
+    }
+    if let Some(e) = exp {
+        let d = e.strip_prefix(['+', '-']).unwrap_or(e);
+        if d.is_empty() || !digits(d) {
+            return None;
+        }
+        json = format!("{json}e{e}");
+    }
+    serde_json::from_str::<f64>(&json)
+        .ok()
+        .filter(|x| x.is_finite())
+}
 
 /// A number in at most 6 significant digits, plain between 1e-6 and 1e21 (as JavaScript
 /// prints it), otherwise with an exponent: `0.0316`, `1000000000`, `1e308`.
@@ -410,7 +602,7 @@ pub fn num_text(x: f64) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "infinity" } else { "-infinity" }.into();
     }
-    let r: f64 = format!("{x:.5e}").parse().unwrap_or(x);
+    let r = parse_number(&format!("{x:.5e}")).unwrap_or(x);
     if r == 0.0 {
         "0".into()
     } else if (1e-6..1e21).contains(&r.abs()) {
@@ -445,8 +637,8 @@ pub fn echo(text: &str) -> String {
     out
 }
 
-/// A number as a message shows it: whole numbers up to 10^16 in full (a seed or a count that
-/// is 6-digit rounded would read as another number), the rest as [`num_text`].
+/// A number as a message or a link shows it: whole numbers up to 10^16 in full (a seed or a
+/// count that is 6-digit rounded would read as another number), the rest as [`num_text`].
 fn shown(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e16 {
         format!("{x:.0}")
@@ -455,12 +647,14 @@ fn shown(x: f64) -> String {
     }
 }
 
-fn value_text(v: &Value) -> String {
+/// A value as a message shows it.
+fn value_text(v: &Val) -> String {
     match v {
-        Value::Null => "a value that is not a finite number".into(),
-        Value::Number(n) => shown(n.as_f64().unwrap_or(f64::NAN)),
-        Value::String(s) => echo(s),
-        v => echo(&v.to_string()),
+        Val::Num(x) if x.is_finite() => shown(*x),
+        Val::Num(_) => "a value that is not a finite number".into(),
+        Val::Bool(b) => echo(if *b { "true" } else { "false" }),
+        Val::View(None) => "none".into(),
+        v => echo(&url_text(v)),
     }
 }
 
@@ -518,41 +712,39 @@ impl Setting {
     }
 }
 
+impl Range {
+    fn has(&self, x: f64) -> bool {
+        (self.min..=self.max).contains(&x)
+    }
+}
+
 /// Checks `v` against setting `s`. A value of the right kind comes back within range, with a
 /// message when it had to be changed; anything else is an error (a message that the caller
 /// ends with what it did instead).
-pub fn check(s: &Setting, v: &Value) -> Result<(Value, Vec<String>), String> {
-    let bad = || s.problem(&value_text(v));
-    match s.kind {
-        Kind::Choice { choices } => match v.as_str() {
-            Some(t) if choices.iter().any(|c| c.value == t) => Ok((v.clone(), vec![])),
-            _ => Err(bad()),
-        },
-        Kind::Bool => v.as_bool().map(|b| (b.into(), vec![])).ok_or_else(bad),
-        Kind::Number => {
-            let x = v.as_f64().filter(|x| x.is_finite()).ok_or_else(bad)?;
-            let (c, notes) = clamp(s.name, &s.describe(), s.range(), x);
-            Ok((c.into(), notes))
+pub fn check(s: &Setting, v: &Val) -> Result<(Val, Vec<String>), String> {
+    let r = s.range();
+    let mut notes = Vec::new();
+    let checked = match (&s.kind, v) {
+        (Kind::Choice { choices }, Val::Text(t)) if choices.iter().any(|c| c.value == t) => {
+            v.clone()
         }
-        Kind::Whole => {
-            let x = whole(v).ok_or_else(bad)?;
-            let (c, notes) = clamp(s.name, &s.describe(), s.range(), x);
-            Ok(((c as u64).into(), notes))
+        (Kind::Bool, Val::Bool(_)) | (Kind::View, Val::View(None)) => v.clone(),
+        (Kind::Number, &Val::Num(x)) if x.is_finite() => {
+            Val::Num(clamp(s.name, &s.describe(), r, x, &mut notes))
         }
-        Kind::Stops { stops } => {
-            let x = whole(v).ok_or_else(bad)?;
+        (Kind::Whole, &Val::Num(x)) if is_whole(x) => {
+            Val::Num(clamp(s.name, &s.describe(), r, x, &mut notes))
+        }
+        (Kind::Stops { stops }, &Val::Num(x)) if is_whole(x) => {
             // The largest stop not above x (the slowest stop below the first).
-            let c = stops
-                .iter()
-                .rev()
-                .find(|&&t| t as f64 <= x)
-                .unwrap_or(&stops[0]);
-            let notes = (*c as f64 != x).then(|| format!("{}: set to {c}", bad()));
-            Ok(((*c).into(), notes.into_iter().collect()))
+            let c = stops.iter().rev().find(|&&t| t as f64 <= x);
+            let c = *c.unwrap_or(&stops[0]) as f64;
+            if c != x {
+                notes.push(format!("{}: set to {c}", s.problem(&shown(x))));
+            }
+            Val::Num(c)
         }
-        Kind::IntList => {
-            let list = v.as_array().ok_or_else(bad)?;
-            let mut notes = Vec::new();
+        (Kind::IntList, Val::List(list)) => {
             let max = s.count().max as usize;
             if list.len() > max {
                 notes.push(format!(
@@ -561,28 +753,26 @@ pub fn check(s: &Setting, v: &Value) -> Result<(Value, Vec<String>), String> {
                     list.len()
                 ));
             }
-            let r = s.range();
             let what = format!(
                 "a whole number from {} to {}",
                 num_text(r.min),
                 num_text(r.max)
             );
             let mut out = Vec::new();
-            for (i, item) in list.iter().take(max).enumerate() {
+            for (i, &x) in list.iter().take(max).enumerate() {
                 let name = format!("{}[{i}]", s.name);
-                let x = whole(item)
-                    .ok_or_else(|| format!("{name} must be {what}; got {}", value_text(item)))?;
-                let (c, note) = clamp(&name, &what, r, x);
-                notes.extend(note);
-                out.push(Value::from(c as u64));
+                if !is_whole(x) {
+                    return Err(format!(
+                        "{name} must be {what}; got {}",
+                        value_text(&Val::Num(x))
+                    ));
+                }
+                out.push(clamp(&name, &what, r, x, &mut notes));
             }
-            Ok((Value::Array(out), notes))
+            Val::List(out)
         }
-        Kind::Points => {
-            let list = v.as_array().ok_or_else(bad)?;
-            let r = s.range();
+        (Kind::Points, Val::Points(list)) => {
             let max = s.count().max as usize;
-            let mut notes = Vec::new();
             if list.len() > max {
                 notes.push(format!(
                     "{}: {} is more than {max}; kept the first {max}",
@@ -590,13 +780,8 @@ pub fn check(s: &Setting, v: &Value) -> Result<(Value, Vec<String>), String> {
                     list.len()
                 ));
             }
-            let ok = |p: &Value| -> Option<Value> {
-                let p = p.as_array().filter(|p| p.len() == 3)?;
-                let n: Vec<f64> = p.iter().map(|x| x.as_f64()).collect::<Option<_>>()?;
-                let inside = n[..2].iter().all(|x| (r.min..=r.max).contains(x));
-                (inside && (n[2] == 1.0 || n[2] == -1.0)).then(|| Value::from(n))
-            };
-            let kept: Vec<Value> = list.iter().take(max).filter_map(ok).collect();
+            let ok = |p: &&[f64; 3]| r.has(p[0]) && r.has(p[1]) && (p[2] == 1.0 || p[2] == -1.0);
+            let kept: Vec<[f64; 3]> = list.iter().take(max).filter(ok).copied().collect();
             let dropped = list.len().min(max) - kept.len();
             if dropped > 0 {
                 notes.push(format!(
@@ -605,72 +790,56 @@ pub fn check(s: &Setting, v: &Value) -> Result<(Value, Vec<String>), String> {
                     s.describe().trim_start_matches("points ")
                 ));
             }
-            Ok((Value::Array(kept), notes))
+            Val::Points(kept)
         }
-        Kind::View => {
-            if v.is_null() {
-                return Ok((Value::Null, vec![]));
-            }
-            let view: View = crate::playground::from_value(v).map_err(|_| bad())?;
-            let r = s.range();
-            let ok = [view.xmin, view.xmax, view.ymin, view.ymax]
-                .iter()
-                .all(|x| (r.min..=r.max).contains(x))
-                && view.xmax - view.xmin >= VIEW_MIN_WIDTH
-                && view.ymax - view.ymin >= VIEW_MIN_WIDTH;
-            if ok {
-                Ok((v.clone(), vec![]))
-            } else {
-                Err(bad())
-            }
+        (Kind::View, Val::View(Some(w)))
+            if [w.xmin, w.xmax, w.ymin, w.ymax].iter().all(|&x| r.has(x))
+                && w.xmax - w.xmin >= VIEW_MIN_WIDTH
+                && w.ymax - w.ymin >= VIEW_MIN_WIDTH =>
+        {
+            v.clone()
         }
-    }
+        _ => return Err(s.problem(&value_text(v))),
+    };
+    Ok((checked, notes))
 }
 
-/// A whole number as f64 (so that 2^32 or 2^53 is seen as what it is, never wrapped).
-fn whole(v: &Value) -> Option<f64> {
-    v.as_f64().filter(|x| x.is_finite() && x.fract() == 0.0)
+/// A finite whole number (as f64, so that 2^32 or 2^53 is seen as what it is, never wrapped).
+fn is_whole(x: f64) -> bool {
+    x.is_finite() && x.fract() == 0.0
 }
 
-/// `x` within `r`, and the message saying so when it was not.
-fn clamp(name: &str, what: &str, r: Range, x: f64) -> (f64, Vec<String>) {
+/// `x` within `r`, with the message saying so in `notes` when it was not.
+fn clamp(name: &str, what: &str, r: Range, x: f64, notes: &mut Vec<String>) -> f64 {
     let c = x.clamp(r.min, r.max);
-    let notes = (c != x).then(|| {
-        format!(
+    if c != x {
+        notes.push(format!(
             "{name} must be {what}; got {}: set to {}",
             shown(x),
             shown(c)
-        )
-    });
-    (c, notes.into_iter().collect())
+        ));
+    }
+    c
 }
 
 impl Config {
     /// Brings every field within the table's limits, adding a message per change to `notes`;
     /// a value of the wrong kind (a NaN) takes the default.
     pub fn sanitize(&mut self, notes: &mut Vec<String>) {
-        let Ok(Value::Object(mut map)) = serde_json::to_value(&*self) else {
-            return;
-        };
-        let defaults = defaults();
+        let defaults = Config::default();
         for s in SETTINGS.iter().filter(|s| !s.page_only) {
-            let v = map.get(s.name).cloned().unwrap_or(Value::Null);
-            let v = match check(s, &v) {
+            let v = match check(s, &self.get(s.name)) {
                 Ok((v, note)) => {
                     notes.extend(note);
                     v
                 }
                 Err(problem) => {
-                    let d = defaults.get(s.name).cloned().unwrap_or(Value::Null);
+                    let d = defaults.get(s.name);
                     notes.push(format!("{problem}: set to {}", value_text(&d)));
                     d
                 }
             };
-            map.insert(s.name.into(), v);
-        }
-        match crate::playground::from_value(&Value::Object(map)) {
-            Ok(c) => *self = c,
-            Err(e) => notes.push(format!("settings: {e}")),
+            self.put(s.name, v);
         }
     }
 }
@@ -714,53 +883,53 @@ fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The text of one URL value as a JSON value of its setting's kind (not yet range-checked).
-fn parse_text(s: &Setting, raw: &str) -> Result<Value, String> {
-    let bad = || s.problem(&echo(raw));
+/// The text of one URL value as a value of its setting's kind (not yet range-checked).
+fn parse_text(s: &Setting, raw: &str) -> Option<Val> {
     let t = raw.trim();
     let whole = |t: &str| -> Option<f64> {
         let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
         (!digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit()))
-            .then(|| t.parse().ok())
+            .then(|| parse_number(t))
             .flatten()
     };
-    let number = |t: &str| -> Option<f64> { t.parse::<f64>().ok().filter(|x| x.is_finite()) };
-    match s.kind {
-        Kind::Choice { .. } => Ok(Value::from(t)),
-        Kind::Whole | Kind::Stops { .. } => whole(t).map(Value::from).ok_or_else(bad),
-        Kind::Number => number(t).map(Value::from).ok_or_else(bad),
-        Kind::Bool => match t {
-            "1" | "true" => Ok(true.into()),
-            "0" | "false" => Ok(false.into()),
-            _ => Err(bad()),
-        },
-        Kind::IntList if t.is_empty() => Ok(Value::Array(vec![])),
-        Kind::IntList => t
-            .split(',')
-            .map(|p| whole(p.trim()).map(Value::from))
-            .collect::<Option<Vec<_>>>()
-            .map(Value::Array)
-            .ok_or_else(bad),
-        Kind::Points if t.is_empty() => Ok(Value::Array(vec![])),
-        // A malformed point becomes null, which the check drops and counts: the rest are kept.
-        Kind::Points => Ok(Value::Array(
+    let numbers = |t: &str, sep: char| -> Option<Vec<f64>> {
+        t.split(sep).map(|x| parse_number(x.trim())).collect()
+    };
+    Some(match s.kind {
+        Kind::Choice { .. } => Val::Text(t.into()),
+        Kind::Whole | Kind::Stops { .. } => Val::Num(whole(t)?),
+        Kind::Number => Val::Num(parse_number(t)?),
+        Kind::Bool => Val::Bool(match t {
+            "1" | "true" => true,
+            "0" | "false" => false,
+            _ => return None,
+        }),
+        Kind::IntList if t.is_empty() => Val::List(vec![]),
+        Kind::IntList => Val::List(
+            t.split(',')
+                .map(|p| whole(p.trim()))
+                .collect::<Option<_>>()?,
+        ),
+        Kind::Points if t.is_empty() => Val::Points(vec![]),
+        // A malformed point becomes NaN, which the check drops and counts: the rest are kept.
+        Kind::Points => Val::Points(
             t.split(';')
-                .map(|p| {
-                    let n: Option<Vec<f64>> = p.split(',').map(|x| number(x.trim())).collect();
-                    n.filter(|n| n.len() == 3).map_or(Value::Null, Value::from)
+                .map(|p| match numbers(p, ',').as_deref() {
+                    Some(&[x, y, label]) => [x, y, label],
+                    _ => [f64::NAN; 3],
                 })
                 .collect(),
-        )),
-        Kind::View => {
-            let n: Vec<f64> = t
-                .split(',')
-                .map(|x| number(x.trim()))
-                .collect::<Option<_>>()
-                .filter(|n: &Vec<f64>| n.len() == 4)
-                .ok_or_else(bad)?;
-            Ok(serde_json::json!({ "xmin": n[0], "xmax": n[1], "ymin": n[2], "ymax": n[3] }))
-        }
-    }
+        ),
+        Kind::View => match numbers(t, ',').as_deref() {
+            Some(&[xmin, xmax, ymin, ymax]) => Val::View(Some(View {
+                xmin,
+                xmax,
+                ymin,
+                ymax,
+            })),
+            _ => return None,
+        },
+    })
 }
 
 /// Reads a link's hash (`#dataset=xor&hidden=8,8`, as `location.hash` gives it). Lenient: an
@@ -768,8 +937,13 @@ fn parse_text(s: &Setting, raw: &str) -> Result<Value, String> {
 /// out-of-range value clamped, each with a message; every valid setting and point is kept.
 pub fn parse_hash(hash: &str) -> ParsedHash {
     let text = hash.strip_prefix('#').unwrap_or(hash);
-    let mut values = defaults();
-    let mut notices = Vec::new();
+    let mut out = ParsedHash {
+        config: Config::default(),
+        speed: DEFAULT_SPEED,
+        discretize: DEFAULT_DISCRETIZE,
+        notices: Vec::new(),
+    };
+    let notices = &mut Vec::new();
     let limit = crate::playground::MAX_JSON_BYTES;
     if text.len() > limit {
         notices.push(format!(
@@ -790,14 +964,13 @@ pub fn parse_hash(hash: &str) -> ParsedHash {
                 notices.push(format!("unknown setting {}: ignored", echo(&key)));
                 continue;
             };
-            match parse_text(s, &raw).map(|v| check(s, &v)) {
-                Ok(Ok((v, note))) => {
+            // Refused (malformed, or a view too small): shown as it was written.
+            match parse_text(s, &raw).and_then(|v| check(s, &v).ok()) {
+                Some((v, note)) => {
                     notices.extend(note);
-                    values.insert(s.name.into(), v);
+                    out.put(s.name, v);
                 }
-                // Refused after parsing (a view too small): show the text as it was written.
-                Ok(Err(_)) => notices.push(format!("{}: ignored", s.problem(&echo(&raw)))),
-                Err(problem) => notices.push(format!("{problem}: ignored")),
+                None => notices.push(format!("{}: ignored", s.problem(&echo(&raw)))),
             }
         }
     }
@@ -806,25 +979,13 @@ pub fn parse_hash(hash: &str) -> ParsedHash {
         notices.truncate(MAX_NOTICES - 1);
         notices.push(format!("and {more} more problems with the link"));
     }
-    let speed = values.remove("speed").and_then(|v| v.as_u64());
-    let discretize = values.remove("discretize").and_then(|v| v.as_bool());
-    // Every value was checked against its setting, so this cannot fail; if it did, the
-    // defaults are a working page.
-    let config = crate::playground::from_value(&Value::Object(values)).unwrap_or_else(|e| {
-        notices.push(format!("the link's settings could not be used ({e})"));
-        Config::default()
-    });
-    ParsedHash {
-        config,
-        speed: speed.map_or(DEFAULT_SPEED, |s| s as u32),
-        discretize: discretize.unwrap_or(DEFAULT_DISCRETIZE),
-        notices,
-    }
+    out.notices = std::mem::take(notices);
+    out
 }
 
 /// A point coordinate in the URL: 3 decimals, no trailing zeros.
 fn coord_text(x: f64) -> String {
-    let r: f64 = format!("{x:.3}").parse().unwrap_or(x);
+    let r = parse_number(&format!("{x:.3}")).unwrap_or(x);
     if r == 0.0 {
         "0".into()
     } else {
@@ -832,49 +993,26 @@ fn coord_text(x: f64) -> String {
     }
 }
 
-/// `value` as URL text for setting `s` (`hidden=16,16`, `points=0.5,1,-1;...`).
-fn value_url_text(s: &Setting, v: &Value) -> String {
-    let nums = |v: &Value| -> Vec<f64> {
-        v.as_array()
-            .map(|a| a.iter().filter_map(Value::as_f64).collect())
-            .unwrap_or_default()
-    };
-    match (&s.kind, v) {
-        (Kind::Bool, v) => if v.as_bool() == Some(true) { "1" } else { "0" }.into(),
-        (Kind::Number, Value::Number(n)) => num_text(n.as_f64().unwrap_or(0.0)),
-        (Kind::IntList, v) => {
-            let n: Vec<String> = nums(v).iter().map(|x| x.to_string()).collect();
-            n.join(",")
-        }
-        (Kind::Points, Value::Array(ps)) => {
-            let p: Vec<String> = ps
-                .iter()
-                .map(|p| {
-                    let n = nums(p);
-                    let label = if n.get(2).is_some_and(|&l| l > 0.0) {
-                        1
-                    } else {
-                        -1
-                    };
-                    let (x, y) = (n.first().copied(), n.get(1).copied());
-                    format!(
-                        "{},{},{label}",
-                        coord_text(x.unwrap_or(0.0)),
-                        coord_text(y.unwrap_or(0.0))
-                    )
+/// A value as URL text (`16,16`, `0.5,1,-1;...`, `1` for true), before escaping.
+fn url_text(v: &Val) -> String {
+    let join = |v: Vec<String>, sep: &str| v.join(sep);
+    match v {
+        // -0 (a config's) as 0.
+        Val::Num(x) => shown(x + 0.0),
+        Val::Bool(b) => if *b { "1" } else { "0" }.into(),
+        Val::Text(t) => t.clone(),
+        Val::List(l) => join(l.iter().map(|&x| shown(x)).collect(), ","),
+        Val::Points(ps) => join(
+            ps.iter()
+                .map(|&[x, y, l]| {
+                    let label = if l > 0.0 { 1 } else { -1 };
+                    format!("{},{},{label}", coord_text(x), coord_text(y))
                 })
-                .collect();
-            p.join(";")
-        }
-        (Kind::View, Value::Object(o)) => {
-            let n: Vec<String> = ["xmin", "xmax", "ymin", "ymax"]
-                .iter()
-                .map(|k| num_text(o.get(*k).and_then(Value::as_f64).unwrap_or(0.0)))
-                .collect();
-            n.join(",")
-        }
-        (_, Value::String(t)) => t.clone(),
-        (_, v) => v.to_string(),
+                .collect(),
+            ";",
+        ),
+        Val::View(Some(w)) => join([w.xmin, w.xmax, w.ymin, w.ymax].map(num_text).to_vec(), ","),
+        Val::View(None) => String::new(),
     }
 }
 
@@ -894,22 +1032,14 @@ fn escape(t: &str) -> String {
 /// The hash for a run: `#dataset=moons&n_points=100&...&speed=10&discretize=0`, every key in
 /// table order; `points` and `view` only for custom data.
 pub fn encode_hash(config: &Config, speed: u32, discretize: bool) -> String {
-    let mut values = match serde_json::to_value(config) {
-        Ok(Value::Object(m)) => m,
-        _ => Map::new(),
-    };
-    values.insert("speed".into(), speed.into());
-    values.insert("discretize".into(), discretize.into());
     let custom = config.dataset == Dataset::Custom;
     let mut parts = Vec::new();
     for s in SETTINGS {
-        let Some(v) = values.get(s.name) else {
-            continue;
-        };
-        if matches!(s.kind, Kind::Points | Kind::View) && (!custom || v.is_null()) {
+        let v = value(config, speed, discretize, s.name);
+        if matches!(s.kind, Kind::Points | Kind::View) && (!custom || v == Val::View(None)) {
             continue;
         }
-        parts.push(format!("{}={}", s.name, escape(&value_url_text(s, v))));
+        parts.push(format!("{}={}", s.name, escape(&url_text(&v))));
     }
     format!("#{}", parts.join("&"))
 }

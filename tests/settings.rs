@@ -9,7 +9,7 @@ use micrograd_playground::nn::Activation;
 use micrograd_playground::optim::OptimizerKind;
 use micrograd_playground::playground::{Config, Playground};
 use micrograd_playground::settings::{
-    self, encode_hash, parse_hash, Kind, DEFAULT_SPEED, SETTINGS,
+    self, encode_hash, parse_hash, Kind, Val, DEFAULT_SPEED, SETTINGS,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -67,7 +67,22 @@ fn the_table_covers_the_config_and_its_defaults_are_config_default() {
     for d in Dataset::ALL {
         let v = serde_json::to_value(d).unwrap();
         let s = settings::find("dataset").unwrap();
-        assert!(settings::check(s, &v).is_ok(), "{v} missing from the table");
+        assert!(
+            settings::check(s, &Val::from(&v)).is_ok(),
+            "{v} missing from the table"
+        );
+    }
+    // Each choice reads and writes the config field serde gives that name.
+    for s in SETTINGS {
+        if let Kind::Choice { choices } = s.kind {
+            for ch in choices {
+                let c: Config = serde_json::from_value(json!({ s.name: ch.value })).unwrap();
+                let pair = format!("&{}={}&", s.name, ch.value);
+                let h = encode_hash(&c, 10, false).replacen('#', "&", 1) + "&";
+                assert!(h.contains(&pair), "{pair} not in {h}");
+                assert_eq!(parse_hash(&pair).config, c, "{pair}");
+            }
+        }
     }
     // The playground's limits are the table's.
     use micrograd_playground::playground::{MAX_LAYERS, MAX_NEURONS, MAX_POINTS};
@@ -82,16 +97,20 @@ fn the_table_covers_the_config_and_its_defaults_are_config_default() {
 fn every_range_clamps_with_the_range_in_words() {
     for s in SETTINGS {
         let Some(r) = s.range else { continue };
-        let (below, above, item) = match s.kind {
-            Kind::Whole | Kind::Number => (json!(r.min - 1.0), json!(r.max + 1.0), false),
-            Kind::IntList => (json!([r.min - 1.0]), json!([r.max + 1.0]), true),
+        let (below, above) = match s.kind {
+            Kind::Whole | Kind::Number => (Val::Num(r.min - 1.0), Val::Num(r.max + 1.0)),
+            Kind::IntList => (Val::List(vec![r.min - 1.0]), Val::List(vec![r.max + 1.0])),
             _ => continue,
         };
         for (v, want) in [(below, r.min), (above, r.max)] {
             let (got, notes) = settings::check(s, &v).unwrap();
-            let got = if item { got[0].as_f64() } else { got.as_f64() }.unwrap();
-            assert_eq!(got, want, "{} {v}", s.name);
-            assert_eq!(notes.len(), 1, "{} {v}: {notes:?}", s.name);
+            let got = match got {
+                Val::Num(x) => x,
+                Val::List(l) => l[0],
+                got => panic!("{got:?}"),
+            };
+            assert_eq!(got, want, "{} {v:?}", s.name);
+            assert_eq!(notes.len(), 1, "{} {v:?}: {notes:?}", s.name);
             assert!(
                 notes[0].contains(" must be ") && notes[0].contains(" from "),
                 "{}",
@@ -129,7 +148,8 @@ fn every_range_clamps_with_the_range_in_words() {
     // Every live config setting has a way onto the running network.
     for e in settings::table() {
         if e.setting.live && !e.setting.page_only {
-            pg.set(e.setting.name, &e.default).unwrap();
+            let default = serde_json::to_value(&e.default).unwrap();
+            pg.set(e.setting.name, &default).unwrap();
         }
     }
     assert!(
