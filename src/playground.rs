@@ -370,6 +370,22 @@ impl Playground {
         self.trainer.gradient_check(&self.train)
     }
 
+    /// Starts the same check, to be carried on a slice at a time (see
+    /// [`Trainer::begin_gradient_check`]): it stays about the weights and points of now.
+    pub fn begin_gradient_check(&mut self) -> GradCheck {
+        self.trainer.begin_gradient_check(&self.train)
+    }
+
+    /// Up to `max_params` more parameters of the check under way; `None` if there is none
+    /// (never begun, finished, cancelled, or the network was rebuilt).
+    pub fn advance_gradient_check(&mut self, max_params: usize) -> Option<GradCheck> {
+        self.trainer.advance_gradient_check(max_params)
+    }
+
+    pub fn cancel_gradient_check(&mut self) {
+        self.trainer.cancel_gradient_check();
+    }
+
     fn resume(&mut self) {
         self.diverged_at = None;
     }
