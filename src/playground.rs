@@ -125,7 +125,7 @@ pub struct SavedState {
 }
 
 /// Parses JSON; an error names the path of the offending field (`config.seed: ...`).
-fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
     let de = &mut serde_json::Deserializer::from_str(json);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -135,15 +135,6 @@ fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
             format!("{path}: {}", e.inner())
         }
     })
-}
-
-#[cfg(target_arch = "wasm32")]
-/// A JSON value as a Rust one, through its text: every type is then deserialized by one
-/// parser (the one [`parse`] uses), which keeps the wasm bundle small; errors name the field.
-pub(crate) fn from_value<T: serde::de::DeserializeOwned>(
-    v: &serde_json::Value,
-) -> Result<T, String> {
-    parse(&v.to_string())
 }
 
 /// The `format` tag of saved files.

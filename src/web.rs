@@ -47,10 +47,12 @@ fn to_js<T: Serialize>(v: &T) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
-/// A plain JS object as a Rust value; an error names the offending field (`hidden[0]: ...`).
+/// A plain JS object as a Rust value, through its JSON text (`JSON.stringify`: undefined, NaN
+/// and infinities become null), so that one parser, serde_json's, reads every input (no second
+/// deserializer in the bundle); an error names the offending field (`hidden[0]: ...`).
 fn from_js<T: DeserializeOwned>(v: JsValue) -> Result<T, String> {
-    let value: serde_json::Value = serde_wasm_bindgen::from_value(v).map_err(|e| e.to_string())?;
-    playground::from_value(&value)
+    let text = js_sys::JSON::stringify(&v).map_err(|_| "not a plain value".to_string())?;
+    playground::parse(&text.as_string().unwrap_or_else(|| "null".into()))
 }
 
 fn err(msg: impl Into<String>) -> JsError {
