@@ -416,7 +416,8 @@ impl From<&serde_json::Value> for Val {
             // Shown as "a value that is not a finite number".
             J::Null => Val::Num(f64::NAN),
             // Shown as written; never a valid choice.
-            v => Val::Text(v.to_string()),
+            J::Array(_) => Val::Text("[...]".into()),
+            J::Object(_) => Val::Text("{...}".into()),
         }
     }
 }
@@ -883,52 +884,50 @@ fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Numbers separated by commas; with `whole`, each written as digits only (and a sign).
+fn numbers(t: &str, whole: bool) -> Option<Vec<f64>> {
+    let mut out = Vec::new();
+    for x in t.split(',').map(str::trim) {
+        let digits = x.strip_prefix(['-', '+']).unwrap_or(x);
+        if whole && (digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit())) {
+            return None;
+        }
+        out.push(parse_number(x)?);
+    }
+    Some(out)
+}
+
 /// The text of one URL value as a value of its setting's kind (not yet range-checked).
 fn parse_text(s: &Setting, raw: &str) -> Option<Val> {
     let t = raw.trim();
-    let whole = |t: &str| -> Option<f64> {
-        let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
-        (!digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit()))
-            .then(|| parse_number(t))
-            .flatten()
-    };
-    let numbers = |t: &str, sep: char| -> Option<Vec<f64>> {
-        t.split(sep).map(|x| parse_number(x.trim())).collect()
-    };
-    Some(match s.kind {
-        Kind::Choice { .. } => Val::Text(t.into()),
-        Kind::Whole | Kind::Stops { .. } => Val::Num(whole(t)?),
-        Kind::Number => Val::Num(parse_number(t)?),
-        Kind::Bool => Val::Bool(match t {
+    let whole = !matches!(s.kind, Kind::Number | Kind::Points | Kind::View);
+    Some(match (&s.kind, numbers(t, whole).as_deref()) {
+        (Kind::Choice { .. }, _) => Val::Text(t.into()),
+        (Kind::Bool, _) => Val::Bool(match t {
             "1" | "true" => true,
             "0" | "false" => false,
             _ => return None,
         }),
-        Kind::IntList if t.is_empty() => Val::List(vec![]),
-        Kind::IntList => Val::List(
-            t.split(',')
-                .map(|p| whole(p.trim()))
-                .collect::<Option<_>>()?,
-        ),
-        Kind::Points if t.is_empty() => Val::Points(vec![]),
+        (Kind::IntList, _) if t.is_empty() => Val::List(vec![]),
+        (Kind::Points, _) if t.is_empty() => Val::Points(vec![]),
+        (Kind::Whole | Kind::Stops { .. } | Kind::Number, Some(&[x])) => Val::Num(x),
+        (Kind::IntList, Some(n)) => Val::List(n.to_vec()),
         // A malformed point becomes NaN, which the check drops and counts: the rest are kept.
-        Kind::Points => Val::Points(
+        (Kind::Points, _) => Val::Points(
             t.split(';')
-                .map(|p| match numbers(p, ',').as_deref() {
+                .map(|p| match numbers(p, false).as_deref() {
                     Some(&[x, y, label]) => [x, y, label],
                     _ => [f64::NAN; 3],
                 })
                 .collect(),
         ),
-        Kind::View => match numbers(t, ',').as_deref() {
-            Some(&[xmin, xmax, ymin, ymax]) => Val::View(Some(View {
-                xmin,
-                xmax,
-                ymin,
-                ymax,
-            })),
-            _ => return None,
-        },
+        (Kind::View, Some(&[xmin, xmax, ymin, ymax])) => Val::View(Some(View {
+            xmin,
+            xmax,
+            ymin,
+            ymax,
+        })),
+        _ => return None,
     })
 }
 
