@@ -228,6 +228,17 @@ fn circle_square(n: usize, noise: f64, rng: &mut Rng) -> Vec<Point> {
         .collect()
 }
 
+/// The split of hand-placed points: every `1 / test_fraction`-th point (by position) is a test
+/// point. Unlike [`split`] it keeps each point's role when points are added after it, so a
+/// click never turns a test point into a training point, and a link or a reload gives the
+/// same split.
+pub fn split_every(points: &mut [Point], test_fraction: f64) {
+    let f = test_fraction.clamp(0.0, 1.0);
+    for (i, p) in points.iter_mut().enumerate() {
+        p.test = ((i + 1) as f64 * f).floor() > (i as f64 * f).floor();
+    }
+}
+
 /// Marks `round(n * fraction)` points, chosen by the seed, as test points (at least one point
 /// stays in training). Generators list points class by class, so the choice must be random.
 pub fn split(points: &mut [Point], test_fraction: f64, seed: u64) {

@@ -2,7 +2,8 @@
 //! units that are off on every training point (no gradient passes them, so they never come
 //! back), gradients that vanished while the loss is not yet small, and a loss far above where
 //! the run started. The playground asks a [`Watch`] every [`CHECK_EVERY`] steps; each finding
-//! is said once per run (and again only after it went away), with its likely cure.
+//! is said once per run, with its likely cure. A network that learns well with some dead
+//! units (many do) is left alone: nothing is said while the loss is small.
 
 use crate::data::Point;
 use crate::nn::{Activation, Mlp};
@@ -74,12 +75,16 @@ fn short(x: f64) -> String {
     format!("{}", (x * 1e3).round() / 1e3)
 }
 
-/// What has been said in this run, and the counters between checks.
+/// What has been said in this run, the counters between checks, and the buffers of the
+/// dead-unit pass (kept, so a warm check allocates nothing).
 #[derive(Clone, Debug, Default)]
 pub struct Watch {
     first_loss: Option<f64>,
     quiet: u32,
     said: [bool; 3],
+    alive: Vec<bool>,
+    input: Vec<f64>,
+    output: Vec<f64>,
 }
 
 impl Watch {
@@ -87,9 +92,9 @@ impl Watch {
         Watch::default()
     }
 
-    /// Checks the run after a training step: `loss` is the training loss now, `grads` the
-    /// last step's gradient of the whole loss (data and L2 of strength `l2`). Returns the
-    /// findings not said before (each is said again only after it went away).
+    /// Checks the run after a training step: `loss` is the step's loss, `grads` its gradient
+    /// of the whole loss (data and L2 of strength `l2`). Returns the findings not said before
+    /// in this run (no allocation unless there is one).
     pub fn check(
         &mut self,
         model: &Mlp,
@@ -104,8 +109,8 @@ impl Watch {
         let start = *self.first_loss.get_or_insert(loss);
         let mut found = [None, None, None];
 
-        let (dead, total, layer_dead) = dead_units(model, train);
-        if dead > 0 && (layer_dead || 2 * dead >= total) {
+        let (dead, total, layer_dead) = self.dead_units(model, train);
+        if loss > SMALL_LOSS && dead > 0 && (layer_dead || 2 * dead >= total) {
             found[0] = Some(Finding::DeadUnits {
                 dead,
                 total,
@@ -132,61 +137,68 @@ impl Watch {
 
         let mut new = Vec::new();
         for (said, f) in self.said.iter_mut().zip(found) {
-            match f {
-                Some(f) if !*said => {
-                    *said = true;
-                    new.push(f);
-                }
-                Some(_) => {}
-                None => *said = false,
+            if let Some(f) = f.filter(|_| !*said) {
+                *said = true;
+                new.push(f);
             }
         }
         new
+    }
+
+    /// See [`dead_units`]; with this watch's buffers.
+    fn dead_units(&mut self, model: &Mlp, points: &[Point]) -> (usize, usize, bool) {
+        let hidden = &model.layers[..model.layers.len().saturating_sub(1)];
+        if !hidden.iter().any(|l| l.activation == Activation::Relu) {
+            return (0, 0, false);
+        }
+        // One flag per hidden unit, layer after layer.
+        self.alive.clear();
+        self.alive
+            .resize(hidden.iter().map(|l| l.nout).sum(), false);
+        let (input, output) = (&mut self.input, &mut self.output);
+        for p in points {
+            input.clear();
+            input.extend([p.x, p.y]);
+            let mut first = 0;
+            for (li, layer) in hidden.iter().enumerate() {
+                output.clear();
+                let alive = &mut self.alive[first..first + layer.nout];
+                for (i, on) in alive.iter_mut().enumerate() {
+                    let n = model.neuron(li, i);
+                    let sum =
+                        n.w.iter()
+                            .zip(input.iter())
+                            .fold(n.b, |acc, (w, x)| acc + w * x);
+                    *on |= sum > 0.0;
+                    output.push(match layer.activation {
+                        Activation::Relu => sum.max(0.0),
+                        Activation::Tanh => sum.tanh(),
+                        Activation::Sigmoid => 1.0 / (1.0 + (-sum).exp()),
+                        Activation::Linear => sum,
+                    });
+                }
+                first += layer.nout;
+                std::mem::swap(input, output);
+            }
+        }
+        let (mut dead, mut total, mut layer_dead) = (0, 0, false);
+        let mut first = 0;
+        for layer in hidden {
+            let alive = &self.alive[first..first + layer.nout];
+            first += layer.nout;
+            if layer.activation == Activation::Relu {
+                let d = alive.iter().filter(|&&on| !on).count();
+                dead += d;
+                total += layer.nout;
+                layer_dead |= d == layer.nout;
+            }
+        }
+        (dead, total, layer_dead)
     }
 }
 
 /// How many hidden ReLU units are off (weighted sum <= 0) on every point, of how many, and
 /// whether some hidden layer is off entirely.
 pub fn dead_units(model: &Mlp, points: &[Point]) -> (usize, usize, bool) {
-    let hidden = &model.layers[..model.layers.len().saturating_sub(1)];
-    let relu: Vec<bool> = hidden
-        .iter()
-        .map(|l| l.activation == Activation::Relu)
-        .collect();
-    if !relu.iter().any(|&r| r) {
-        return (0, 0, false);
-    }
-    let mut alive: Vec<Vec<bool>> = hidden.iter().map(|l| vec![false; l.nout]).collect();
-    let (mut input, mut output) = (Vec::new(), Vec::new());
-    for p in points {
-        input.clear();
-        input.extend([p.x, p.y]);
-        for (li, layer) in hidden.iter().enumerate() {
-            output.clear();
-            for (i, on) in alive[li].iter_mut().enumerate() {
-                let n = model.neuron(li, i);
-                let sum = n.w.iter().zip(&input).fold(n.b, |acc, (w, x)| acc + w * x);
-                *on |= sum > 0.0;
-                output.push(match layer.activation {
-                    Activation::Relu => sum.max(0.0),
-                    Activation::Tanh => sum.tanh(),
-                    Activation::Sigmoid => 1.0 / (1.0 + (-sum).exp()),
-                    Activation::Linear => sum,
-                });
-            }
-            std::mem::swap(&mut input, &mut output);
-        }
-    }
-    let mut dead = 0;
-    let mut total = 0;
-    let mut layer_dead = false;
-    for (a, &r) in alive.iter().zip(&relu) {
-        if r {
-            let d = a.iter().filter(|&&on| !on).count();
-            dead += d;
-            total += a.len();
-            layer_dead |= d == a.len();
-        }
-    }
-    (dead, total, layer_dead)
+    Watch::new().dead_units(model, points)
 }

@@ -102,7 +102,8 @@ fn a_warm_training_step_allocates_nothing() {
 #[test]
 fn the_pages_frame_allocates_nothing_once_warm() {
     let mut pg = Playground::new(Config::default());
-    pg.step(10);
+    // Warm: past the first stuck-network check too (its buffers are kept after it).
+    pg.step(micrograd_playground::diagnose::CHECK_EVERY as usize);
     pg.boundary(150);
     let (allocs, _) = counted(|| {
         for _ in 0..20 {
