@@ -7,6 +7,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { openPage, readNumber, serveDist, waitFor, waitForTraining } from './helpers.mjs';
 
 const TEST_TIMEOUT = 45000;
@@ -217,6 +219,45 @@ describe('hardening', { timeout: 400000 }, () => {
       },
       { viewport: { width: 390, height: 844 } },
     );
+  });
+
+  test('a 50 MB model file is refused before it is read, and the wasm memory stays as it was', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage('', async ({ page, problems }) => {
+      await waitForTraining(page);
+      const before = await page.evaluate(() => globalThis.playground.memoryBytes());
+      const huge = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'micrograd-big-')), 'huge.json');
+      fs.writeFileSync(huge, Buffer.alloc(50 * 1024 * 1024, 0x20));
+      await page.setInputFiles('#import-file', huge);
+      const notice = page.locator('#notices li.error', { hasText: 'Import failed' }).first();
+      await notice.waitFor({ state: 'visible', timeout: 10000 });
+      fs.rmSync(path.dirname(huge), { recursive: true, force: true });
+      assert.match(await notice.textContent(), /huge\.json is 52,428,800 bytes/);
+      assert.equal(await page.evaluate(() => globalThis.playground.memoryBytes()), before, 'wasm memory unchanged');
+      const s = await readNumber(page, '#r-step');
+      await waitFor(async () => (await readNumber(page, '#r-step')) > s, { timeout: 5000, message: 'the run goes on' });
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test('every clamp of a typed layer count or width says so, the same way', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage('', async ({ page, problems }) => {
+      await waitForTraining(page);
+      for (const [value, shown] of [['1e9', '6'], ['7', '6'], ['-5', '0']]) {
+        await page.fill('#layers', value);
+        await page.press('#layers', 'Tab');
+        await page.locator('#notices li', { hasText: `Hidden layers go from 0 to 6; set to ${shown}` }).first().waitFor({ state: 'visible', timeout: 5000 });
+        await waitFor(async () => (await page.inputValue('#layers')) === shown, { timeout: 5000, message: `layers ${shown}` });
+        if (shown === '0') {
+          await page.fill('#layers', '2');
+          await page.press('#layers', 'Tab');
+          await waitFor(async () => (await page.locator('#neurons input').count()) === 2, { timeout: 5000, message: 'two layers' });
+        }
+      }
+      await page.fill('#neurons-0', '33');
+      await page.press('#neurons-0', 'Tab');
+      await page.locator('#notices li', { hasText: 'Neurons per layer go from 1 to 32; layer 1 set to 32' }).first().waitFor({ state: 'visible', timeout: 5000 });
+      assert.deepEqual(problems, []);
+    });
   });
 
   test('the keyboard reaches the learning-rate slider and every control, with a visible focus ring', { timeout: TEST_TIMEOUT }, async () => {
