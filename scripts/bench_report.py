@@ -227,13 +227,18 @@ def markdown(crit, wasm, peers, svg_name):
         lines += [md_table(["workload", "native", "wasm", "wasm / native", "median round ratio"], rows), ""]
         page = wasm.get("page") or {}
         if page:
-            lines += ["The page itself (headless, software rendering, 1280x720): frames per second and training steps per",
-                      "second over a few seconds of training on moons.", ""]
+            lines += ["The page itself (headless, software rendering, 1280x720), training in its Web Worker: frames per",
+                      "second and training steps per second over a few seconds on moons, the longest task on the",
+                      "main thread meanwhile, and the Pause latency (from the click until the step counter stops).",
+                      "The heaviest settings are 6 x 32 neurons, 5,000 points, full batch, 500 steps/frame asked.", ""]
             rows = []
             for p in page.values():
                 label = "default (10 steps/frame)" if not p.get("hash") else f"`{p['hash']}`"
-                rows.append([label, f"{p['fps']:.1f}", f"{p['steps_per_second']:,.0f}", p.get("speed_at_end", "—")])
-            lines += [md_table(["settings", "frames / s", "steps / s", "steps / frame at end"], rows), ""]
+                ms = lambda k: f"{p[k]:.0f} ms" if p.get(k) is not None else "—"
+                rows.append([label, f"{p['fps']:.1f}", f"{p['steps_per_second']:,.0f}", p.get("speed_at_end", "—"),
+                             ms("longest_task_ms"), ms("pause_latency_ms")])
+            lines += [md_table(["settings", "frames / s", "steps / s", "steps / frame at end",
+                                "longest main-thread task", "Pause latency"], rows), ""]
         bundle = wasm.get("bundle") or {}
         for w in bundle.get("wasm", []):
             lines.append(f"Bundle: `{w['file']}` {w['bytes']:,} bytes, {w['gzip_bytes']:,} bytes gzipped (level 9); "
