@@ -27,6 +27,7 @@ pub mod engine;
 pub mod golden;
 pub mod graphview;
 pub mod grid;
+mod jsonpath;
 pub mod loss;
 pub mod nn;
 pub mod optim;

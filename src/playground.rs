@@ -126,13 +126,12 @@ pub struct SavedState {
 
 /// Parses JSON; an error names the path of the offending field (`config.seed: ...`).
 pub(crate) fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
-    let de = &mut serde_json::Deserializer::from_str(json);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        if path == "." {
-            e.inner().to_string()
-        } else {
-            format!("{path}: {}", e.inner())
+    // The path is rebuilt from the text read up to where serde_json stopped (crate::jsonpath).
+    T::deserialize(&mut serde_json::Deserializer::from_str(json)).map_err(|e| {
+        let at = crate::jsonpath::offset_of(json.as_bytes(), e.line(), e.column());
+        match crate::jsonpath::path_at(json.as_bytes(), at) {
+            Some(path) if e.line() > 0 => format!("{path}: {e}"),
+            _ => e.to_string(),
         }
     })
 }
