@@ -3,6 +3,7 @@
 //! to and from JavaScript and calls this; native tests and fuzzing drive it directly.
 
 use crate::data::{self, Dataset, Point, View};
+use crate::diagnose::{Finding, Watch, CHECK_EVERY};
 use crate::graphview::{self, GraphView};
 use crate::loss::Loss;
 use crate::nn::{Activation, Mlp};
@@ -22,6 +23,12 @@ pub const MAX_STEPS_PER_CALL: usize = 1000;
 pub const MAX_RESOLUTION: usize = 400;
 /// A state or model file larger than this is refused before parsing.
 pub const MAX_JSON_BYTES: usize = 4 << 20;
+/// A saved run's step count above this is refused (at 10,000 steps a second it is three
+/// years of training): a crafted file cannot show 2^64 or wrap on the next step.
+pub const MAX_SAVED_STEP: u64 = 1_000_000_000_000;
+/// Points farther than this from the origin make a divergence the data's fault, not the
+/// learning rate's: the message says so.
+const LARGE_INPUT: f64 = 1000.0;
 
 /// Everything that defines a run; it is what the URL holds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -136,6 +143,28 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, Str
     })
 }
 
+/// A parse error about one of the settings of a saved file, in the table's words instead of
+/// the parser's (`config.n_points must be a whole number from 10 to 5000; got "-5"`, not
+/// "invalid value: integer `-5`, expected usize"); None for any other error.
+fn bad_setting_in_words(err: &str) -> Option<String> {
+    let (path, msg) = err.split_once(": ")?;
+    let name = path.strip_prefix("config.")?.split('[').next()?;
+    let s = settings::find(name)?;
+    if !matches!(
+        s.kind,
+        settings::Kind::Whole | settings::Kind::Number | settings::Kind::Choice { .. }
+    ) {
+        return None;
+    }
+    // The parser quotes the value it got in backticks (numbers, variants) or quotes (strings).
+    let got = msg.split('`').nth(1).or_else(|| msg.split('"').nth(1))?;
+    Some(format!(
+        "{path} must be {}; got {}",
+        s.describe(),
+        settings::echo(got)
+    ))
+}
+
 /// The `format` tag of saved files.
 pub const FORMAT: &str = "micrograd-playground/1";
 
@@ -154,6 +183,8 @@ pub struct Playground {
     scratch: Vec<f64>,
     notices: Vec<String>,
     diverged_at: Option<u64>,
+    /// Why the network may not be learning (see [`crate::diagnose`]).
+    watch: Watch,
 }
 
 impl Playground {
@@ -175,6 +206,7 @@ impl Playground {
             scratch: Vec::new(),
             notices,
             diverged_at: None,
+            watch: Watch::new(),
         };
         pg.regenerate();
         pg
@@ -202,7 +234,9 @@ impl Playground {
         } else {
             c.dataset.generate(c.n_points, c.noise, c.seed)
         };
-        if c.dataset != Dataset::Custom {
+        if c.dataset == Dataset::Custom {
+            data::split_every(&mut self.points, c.test_fraction);
+        } else {
             data::split(&mut self.points, c.test_fraction, c.seed);
         }
         self.resplit();
@@ -266,6 +300,14 @@ impl Playground {
                     break;
                 }
                 done += 1;
+                if self.trainer.step % CHECK_EVERY == 0 {
+                    // The step's own loss and gradients say whether the network still learns.
+                    let t = &self.trainer;
+                    let found =
+                        self.watch
+                            .check(&t.model, &self.train, s.loss, t.grads(), t.config.l2);
+                    self.notices.extend(found.iter().map(Finding::message));
+                }
             }
         }
         done
@@ -290,12 +332,28 @@ impl Playground {
         };
         if let Some(k) = self.diverged_at {
             s.diverged = true;
-            s.message = Some(format!(
-                "diverged at step {k}: the loss or a gradient overflowed to infinity. \
-                 Learning rate too high? The weights went back to step {}; lower the rate to \
-                 go on from there, or press Reset.",
-                self.trainer.step
-            ));
+            let back = self.trainer.step;
+            let scale = self
+                .points
+                .iter()
+                .map(|p| p.x.abs().max(p.y.abs()))
+                .fold(0.0, f64::max);
+            s.message = Some(if scale > LARGE_INPUT {
+                // Inputs this large overflow whatever the learning rate: say so.
+                format!(
+                    "diverged at step {k}: the loss or a gradient overflowed to infinity. The \
+                     points reach {} from the origin, too far for the network's inputs: \
+                     scale the data down (to within about 10). The weights went back to step \
+                     {back}.",
+                    settings::num_text(scale)
+                )
+            } else {
+                format!(
+                    "diverged at step {k}: the loss or a gradient overflowed to infinity. \
+                     Learning rate too high? The weights went back to step {back}; lower the \
+                     rate to go on from there, or press Reset."
+                )
+            });
         } else if self.train.is_empty() {
             s.message = Some("no training points: click on the plot to add some".into());
         }
@@ -463,6 +521,8 @@ impl Playground {
         self.make_custom();
         self.points.push(Point::new(x, y, label));
         self.config.points.push([x, y, label]);
+        // The points before keep their roles; the new one gets its own by position.
+        data::split_every(&mut self.points, self.config.test_fraction);
         self.resplit();
         true
     }
@@ -475,15 +535,14 @@ impl Playground {
         self.resplit();
     }
 
-    /// Turns the current data set into hand-placed points (all used for training), keeping
-    /// the view, so a click on the moons adds a point to the moons' frame.
+    /// Turns the current data set into hand-placed points, keeping the view (so a click on the
+    /// moons adds a point to the moons' frame) and the test fraction: the same share of the
+    /// points stays held out, chosen by [`data::split_every`] so that it survives a reload.
     fn make_custom(&mut self) {
         if self.config.dataset != Dataset::Custom {
             // Keep what is on screen: the generated points become custom points.
             self.config.points = self.points.iter().map(|p| [p.x, p.y, p.label]).collect();
-            for p in &mut self.points {
-                p.test = false;
-            }
+            data::split_every(&mut self.points, self.config.test_fraction);
             self.config.view = Some(self.config.dataset.view());
             self.config.dataset = Dataset::Custom;
         }
@@ -510,7 +569,10 @@ impl Playground {
                 json.len()
             ));
         }
-        let saved: SavedState = parse(json).map_err(|e| format!("not a saved playground: {e}"))?;
+        let saved: SavedState = parse(json).map_err(|e| {
+            let e = bad_setting_in_words(&e).unwrap_or(e);
+            format!("not a saved playground: {e}")
+        })?;
         if saved.format != FORMAT {
             return Err(format!(
                 "format: expected \"{FORMAT}\", found \"{}\"",
@@ -518,6 +580,17 @@ impl Playground {
             ));
         }
         saved.model.validate().map_err(|e| format!("model: {e}"))?;
+        let most_samples = MAX_SAVED_STEP * MAX_POINTS as u64;
+        for (name, v, most) in [
+            ("step", saved.step, MAX_SAVED_STEP),
+            ("samples_seen", saved.samples_seen, most_samples),
+        ] {
+            if v > most {
+                return Err(format!(
+                    "{name}: {v} is more than {most}, the most a saved run can have"
+                ));
+            }
+        }
         let mut pg = Playground::new(saved.config);
         let want = pg.trainer.model.layers.clone();
         if saved.model.layers != want {

@@ -215,3 +215,147 @@ proptest! {
         prop_assert!(pg.boundary(8).iter().all(|v| v.is_finite()));
     }
 }
+
+#[test]
+fn hand_placed_points_keep_the_test_fraction_and_their_roles() {
+    let mut pg = Playground::new(Config::default());
+    let (train, test) = (pg.stats().n_train, pg.stats().n_test);
+    assert_eq!((train, test), (80, 20));
+    assert!(pg.add_point(0.5, 0.5, 1.0));
+    let s = pg.stats();
+    assert_eq!(
+        (s.n_train, s.n_test),
+        (81, 20),
+        "the split is kept, the new point trains"
+    );
+    let roles: Vec<bool> = pg.points().iter().map(|p| p.test).collect();
+    // More points: the earlier ones keep their roles.
+    for i in 0..9 {
+        assert!(pg.add_point(-0.5 + i as f64 * 0.1, 0.0, -1.0));
+    }
+    let now: Vec<bool> = pg.points().iter().map(|p| p.test).collect();
+    assert_eq!(&now[..roles.len()], &roles[..]);
+    // The link form gives the same split after a reload.
+    let again = Playground::new(pg.config().clone());
+    let reloaded: Vec<bool> = again.points().iter().map(|p| p.test).collect();
+    assert_eq!(reloaded, now);
+    // The test fraction acts on custom data too.
+    let mut half = pg.config().clone();
+    half.test_fraction = 0.5;
+    let mut h = Playground::new(half);
+    assert_eq!(h.stats().n_test, h.points().len() / 2);
+}
+
+#[test]
+fn a_crafted_saved_run_is_bounded_and_each_replaced_field_is_named() {
+    let mut pg = Playground::new(Config::default());
+    pg.step(3);
+    let json: serde_json::Value = serde_json::from_str(&pg.to_json()).unwrap();
+    let with = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut j = json.clone();
+        f(&mut j);
+        j.to_string()
+    };
+    // A step count of 2^64 - 1 is refused, naming the field.
+    let e = Playground::from_json(&with(&|j| j["step"] = u64::MAX.into())).unwrap_err();
+    assert!(e.starts_with("step:"), "{e}");
+    // A view 1e-300 wide, or inverted, is replaced and the notice names the view.
+    for view in [
+        serde_json::json!({"xmin": 0.0, "xmax": 1e-300, "ymin": 0.0, "ymax": 1.0}),
+        serde_json::json!({"xmin": 2.0, "xmax": -2.0, "ymin": 0.0, "ymax": 1.0}),
+    ] {
+        let text = with(&|j| {
+            j["config"]["dataset"] = "custom".into();
+            j["config"]["points"] = serde_json::json!([[0.1, 0.2, 1.0]]);
+            j["config"]["view"] = view.clone();
+        });
+        let mut back = Playground::from_json(&text).unwrap();
+        let v = back.view();
+        assert!(v.xmax - v.xmin >= 1e-3, "{v:?}");
+        let notes = back.take_notices();
+        assert!(notes.iter().any(|n| n.starts_with("view")), "{notes:?}");
+    }
+    // Points at 1e300 are dropped with a notice.
+    let text = with(&|j| {
+        j["config"]["dataset"] = "custom".into();
+        j["config"]["points"] = serde_json::json!([[1e300, 0.0, 1.0], [0.5, 0.5, -1.0]]);
+    });
+    let mut back = Playground::from_json(&text).unwrap();
+    assert_eq!(back.points().len(), 1);
+    assert!(back.take_notices().iter().any(|n| n.starts_with("points")));
+}
+
+#[test]
+fn a_divergence_from_huge_inputs_blames_the_data_not_the_learning_rate() {
+    let far: Vec<[f64; 3]> = (0..20)
+        .map(|i| {
+            [
+                1e5 * (i as f64 - 10.0),
+                1e5,
+                if i % 2 == 0 { 1.0 } else { -1.0 },
+            ]
+        })
+        .collect();
+    let mut pg = Playground::new(Config {
+        dataset: Dataset::Custom,
+        points: far,
+        view: Some(micrograd_playground::data::View {
+            xmin: -2e6,
+            xmax: 2e6,
+            ymin: -2e6,
+            ymax: 2e6,
+        }),
+        loss: micrograd_playground::loss::Loss::Mse,
+        activation: micrograd_playground::nn::Activation::Linear,
+        learning_rate: 1.0,
+        ..Config::default()
+    });
+    let mut s = pg.step(100);
+    for _ in 0..10 {
+        if s.diverged {
+            break;
+        }
+        s = pg.step(100);
+    }
+    assert!(s.diverged, "huge inputs overflow");
+    let m = s.message.unwrap();
+    assert!(
+        m.contains("scale the data down") && !m.contains("Learning rate too high"),
+        "{m}"
+    );
+}
+
+#[test]
+fn the_page_default_run_says_nothing_is_wrong_and_a_stuck_one_says_why() {
+    let mut pg = Playground::new(Config::default());
+    for _ in 0..3 {
+        pg.step(1000);
+    }
+    let notes = pg.take_notices();
+    assert!(notes.is_empty(), "{notes:?}");
+    let mut stuck = Playground::new(Config {
+        learning_rate: 10.0,
+        optimizer: micrograd_playground::optim::OptimizerKind::Adam,
+        ..Config::default()
+    });
+    stuck.step(1000);
+    let notes = stuck.take_notices();
+    assert!(
+        notes.iter().any(|n| n.contains("learning rate")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn a_bad_setting_in_a_saved_file_is_named_in_words() {
+    let pg = Playground::new(Config::default());
+    let json = pg.to_json().replace("\"n_points\":100", "\"n_points\":-5");
+    let e = Playground::from_json(&json).unwrap_err();
+    assert!(
+        e.contains("config.n_points must be a whole number from 10 to 5000; got \"-5\""),
+        "{e}"
+    );
+    let json = pg.to_json().replace("\"optimizer\":\"sgd\"", "\"optimizer\":\"rmsprop\"");
+    let e = Playground::from_json(&json).unwrap_err();
+    assert!(e.contains("config.optimizer must be one of sgd, momentum, adam"), "{e}");
+}

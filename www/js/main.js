@@ -165,7 +165,19 @@ async function addPoint(x, y, label) {
   if (!r) return;
   notices.fromRust(r.notices);
   if (!r.added) return;
-  // The first added point turns the data set into the user's own ("custom").
+  // The first added point turns the data set into the user's own ("custom"): say what became
+  // of the points and their split, and offer to go back.
+  if (app.config.dataset !== 'custom' && r.config.dataset === 'custom') {
+    const from = app.config.dataset;
+    const s = r.stats;
+    const pct = Math.round(r.config.test_fraction * 100);
+    notify(
+      `Your own data now: the points of ${from} and yours, to add to or clear. The split is ` +
+        `kept: ${s.n_train} train and ${s.n_test} test points (the test fraction, ${pct}%; test ` +
+        'points are drawn hollow).',
+      { kind: 'info', sticky: true, action: { label: `Undo: back to ${from}`, run: undoCustom } },
+    );
+  }
   app.config = r.config;
   app.points = r.points;
   app.stats = r.stats;
@@ -176,6 +188,11 @@ async function addPoint(x, y, label) {
   markDirty(app);
   scheduleUrl();
   if (graph) graph.pointsChanged();
+}
+
+async function undoCustom() {
+  const s = await ask('undo_custom', {}, 'Undo failed');
+  if (s) adopt(s);
 }
 
 // ---------------------------------------------------------------- the URL

@@ -8,9 +8,10 @@ export function createNotices(list) {
   /**
    * Show a message. kind: info | warn | error. `text` may be a list: its lines become one
    * notice (one paragraph each), so a batch of messages (a link with many out-of-range
-   * settings) is not cut down by the cap on notices.
+   * settings) is not cut down by the cap on notices. `action: { label, run }` adds a button
+   * (Undo, say) that runs once and closes the notice.
    */
-  function notify(text, { kind = 'warn', sticky = false } = {}) {
+  function notify(text, { kind = 'warn', sticky = false, action = null } = {}) {
     const lines = (Array.isArray(text) ? text : [text]).map(String);
     const message = lines.join('\n');
     const until = String(sticky ? Infinity : performance.now() + NOTICE_TTL_MS);
@@ -34,12 +35,23 @@ export function createNotices(list) {
     close.textContent = 'Dismiss';
     close.title = 'Hide this message';
     close.addEventListener('click', () => li.remove());
+    const buttons = [close];
+    if (action) {
+      const act = document.createElement('button');
+      act.type = 'button';
+      act.textContent = action.label;
+      act.addEventListener('click', () => {
+        li.remove();
+        action.run();
+      });
+      buttons.unshift(act);
+    }
     if (paragraphs.length === 1) {
-      li.append(paragraphs[0], close);
+      li.append(paragraphs[0], ...buttons);
     } else {
-      const body = document.createElement('div'); // the lines stack; the button stays beside
+      const body = document.createElement('div'); // the lines stack; the buttons stay beside
       body.append(...paragraphs);
-      li.append(body, close);
+      li.append(body, ...buttons);
     }
     list.append(li);
     while (list.children.length > MAX_NOTICES) list.firstElementChild.remove();

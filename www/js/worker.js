@@ -38,6 +38,7 @@ let gridStale = true; // the model changed since the last boundary grid
 let stats = null; // the last stats computed; null when the model or data changed since
 const rate = { t: 0, steps: 0, value: null }; // steps per second a person sees
 let frameBusy = false;
+let beforeCustom = null; // the run before the first added point made the data custom (JSON)
 /** The gradient check's time per slice (ms), and its measured time per parameter. */
 const CHECK_BUDGET_MS = 30;
 let checkMsPerParam = 0;
@@ -89,6 +90,7 @@ function changed() {
 }
 
 function adopt(next) {
+  beforeCustom = null;
   if (pg) pg.free();
   pg = next;
   generation += 1;
@@ -262,7 +264,11 @@ const handlers = {
     return { config: pg.config(), stats: statsNow(), notices: pg.notices() };
   },
   add_point({ x, y, label }) {
+    // The first point turns a generated set into the user's own: keep the run as it was, so
+    // the page can offer to undo the switch.
+    const before = pg.config().dataset !== 'custom' ? pg.to_json() : null;
     const added = pg.add_point(x, y, label);
+    if (added && before) beforeCustom = before;
     if (added) {
       pointsVersion += 1;
       changed();
@@ -277,6 +283,13 @@ const handlers = {
   speed({ n }) {
     speed = Math.max(1, Math.floor(n));
     return speed;
+  },
+  /** Back to the generated data set (and the run) from before the first added point. */
+  undo_custom() {
+    if (!beforeCustom) throw new Error('there is nothing to undo');
+    const saved = beforeCustom;
+    adopt(Playground.from_json(saved));
+    return state();
   },
   /** One training step, paused: the counter moves by exactly one. */
   step() {
