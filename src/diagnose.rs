@@ -62,8 +62,8 @@ impl Finding {
             ),
             Finding::LossGrew { start, now } => format!(
                 "The loss is {}, far above the {} it started at: training is making it worse. \
-                 The learning rate is probably too high; lower it (the network keeps its \
-                 weights) or press Reset.",
+                 The learning rate is probably too high: lower it (the network keeps its \
+                 weights) or start again with Reset.",
                 short(now),
                 short(start)
             ),
@@ -71,8 +71,9 @@ impl Finding {
     }
 }
 
+/// A loss for people: at most 6 significant digits, with an exponent when huge ("3.91423e183").
 fn short(x: f64) -> String {
-    format!("{}", (x * 1e3).round() / 1e3)
+    crate::settings::num_text(x)
 }
 
 /// What has been said in this run, the counters between checks, and the buffers of the
