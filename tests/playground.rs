@@ -355,7 +355,12 @@ fn a_bad_setting_in_a_saved_file_is_named_in_words() {
         e.contains("config.n_points must be a whole number from 10 to 5000; got \"-5\""),
         "{e}"
     );
-    let json = pg.to_json().replace("\"optimizer\":\"sgd\"", "\"optimizer\":\"rmsprop\"");
+    let json = pg
+        .to_json()
+        .replace("\"optimizer\":\"sgd\"", "\"optimizer\":\"rmsprop\"");
     let e = Playground::from_json(&json).unwrap_err();
-    assert!(e.contains("config.optimizer must be one of sgd, momentum, adam"), "{e}");
+    assert!(
+        e.contains("config.optimizer must be one of sgd, momentum, adam"),
+        "{e}"
+    );
 }
