@@ -174,3 +174,19 @@ export function serveDist(root = DIST) {
   });
   return () => server.url;
 }
+
+/**
+ * For a test file: `withPage(hash, fn, options)` opens `base() + hash` in a fresh browser
+ * (options as openPage takes them), runs `fn(opened)` and always closes the browser.
+ */
+export function pageOpener(base) {
+  return async (hash, fn, options) => {
+    const opened = await openPage(base(), options);
+    try {
+      await opened.page.goto(base() + (hash || ''));
+      return await fn(opened);
+    } finally {
+      await opened.close();
+    }
+  };
+}

@@ -3,21 +3,13 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, readNumber, serveDist, waitFor, waitForTraining } from './helpers.mjs';
+import { pageOpener, readNumber, serveDist, waitFor, waitForTraining } from './helpers.mjs';
 
 const TEST_TIMEOUT = 60000;
 const serverUrl = serveDist();
 const STUCK = /ReLU units are off|gradients vanished|far above/;
 
-async function withPage(hash, fn) {
-  const opened = await openPage(serverUrl());
-  try {
-    await opened.page.goto(serverUrl() + hash);
-    return await fn(opened);
-  } finally {
-    await opened.close();
-  }
-}
+const withPage = pageOpener(serverUrl);
 
 describe('learning', { timeout: 300000 }, () => {
   test('Adam at learning rate 10 gets a notice with the cure', { timeout: TEST_TIMEOUT }, async () => {

@@ -5,21 +5,13 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, readNumber, serveDist, waitFor, waitForTraining } from './helpers.mjs';
+import { pageOpener, readNumber, serveDist, waitFor, waitForTraining } from './helpers.mjs';
 
 const TEST_TIMEOUT = 30000;
 const serverUrl = serveDist();
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
-async function withPage(hash, fn) {
-  const opened = await openPage(serverUrl());
-  try {
-    await opened.page.goto(serverUrl() + hash);
-    return await fn(opened);
-  } finally {
-    await opened.close();
-  }
-}
+const withPage = pageOpener(serverUrl);
 
 async function linkNotice(page) {
   const li = page.locator('#notices li', { hasText: 'changed or ignored' }).first();

@@ -4,20 +4,12 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIST_TESTING, openPage, readNumber, serveDist, waitForTraining } from './helpers.mjs';
+import { DIST_TESTING, pageOpener, readNumber, serveDist, waitForTraining } from './helpers.mjs';
 
 const TEST_TIMEOUT = 30000;
 const serverUrl = serveDist(DIST_TESTING);
 
-async function withPage(hash, fn) {
-  const opened = await openPage(serverUrl());
-  try {
-    await opened.page.goto(serverUrl() + (hash || ''));
-    return await fn(opened);
-  } finally {
-    await opened.close();
-  }
-}
+const withPage = pageOpener(serverUrl);
 
 describe('a panic', { timeout: 60000 }, () => {
   test('a Rust panic shows the red banner with its message and a Reload button', { timeout: TEST_TIMEOUT }, async () => {
