@@ -13,6 +13,8 @@ export function createApp() {
     ui: { speed: 1, discretize: false },
     /** Which Playground the mirrors below belong to (snapshots of an older one are dropped). */
     generation: 0,
+    /** Rebuilds asked for and not answered yet (their snapshots of the old run are dropped). */
+    rebuilding: 0,
     config: null,
     view: { xmin: -1, xmax: 1, ymin: -1, ymax: 1 },
     /** [x, y, label, is_test] per point. */

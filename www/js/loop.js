@@ -39,7 +39,8 @@ export function createLoop(app, hooks) {
   /** A snapshot from the worker: mirror it; drawing waits for the next frame. */
   function onSnapshot(s) {
     asked = 0;
-    if (s.generation !== app.generation) return; // from a Playground since replaced
+    // From a Playground since replaced, or about to be.
+    if (s.generation !== app.generation || app.rebuilding > 0) return;
     app.counters.snapshots += 1;
     app.stats = s.stats;
     if (s.points) {

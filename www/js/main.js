@@ -95,6 +95,8 @@ function adopt(s) {
 /** Rebuild from the current config with some fields changed; resolves false if refused. */
 async function rebuild(changes) {
   if (app.dead) return false;
+  // Until the new Playground is mirrored, snapshots of the old one are not shown.
+  app.rebuilding += 1;
   try {
     adopt(await client.request('rebuild', { changes }));
     return true;
@@ -102,6 +104,8 @@ async function rebuild(changes) {
     notify(`That setting could not be used: ${errText(e)}`, { kind: 'error' });
     controls.sync();
     return false;
+  } finally {
+    app.rebuilding -= 1;
   }
 }
 
@@ -149,8 +153,12 @@ async function step() {
 
 async function reset() {
   if (app.dead) return;
-  const wasDiverged = app.stats && app.stats.diverged;
-  if ((await rebuild({})) && wasDiverged) setPlaying(true);
+  // A diverged run restarts at once: the notice goes and training resumes on the new network.
+  if (app.stats && app.stats.diverged) {
+    el.diverged.hidden = true;
+    setPlaying(true);
+  }
+  await rebuild({});
 }
 
 function onDiverged(message) {
