@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Stepper, fmt4, localRule } from '../../www/js/graph.js';
 import { edgePath, layoutGraph } from '../../www/js/graphdraw.js';
 import { linkStyle, neuronName } from '../../www/js/netdiagram.js';
-import { fmtRelError, gradCheckProgress, gradCheckText } from '../../www/js/graphview.js';
+import { fmtRelError, gradCheckProgress, gradCheckText } from '../../www/js/gradcheck.js';
 
 // What graph_example('product', [3]) returns (c = a * b, a = 3, b = 2).
 const PRODUCT = {

@@ -49,7 +49,10 @@ describe('learning', { timeout: 300000 }, () => {
       assert.equal(await page.isDisabled('#test-fraction'), false, 'the test fraction acts on custom data');
       await notice.getByRole('button', { name: /Undo/ }).click();
       await waitFor(async () => page.isChecked('#ds-moons'), { timeout: 3000, message: 'back to moons' });
-      assert.equal((await page.textContent('#r-points')).trim(), '80 train · 20 test');
+      await waitFor(async () => (await page.textContent('#r-points')).trim() === '80 train · 20 test', {
+        timeout: 3000,
+        message: 'the generated split back',
+      });
       assert.deepEqual(problems, []);
     });
   });
