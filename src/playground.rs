@@ -147,7 +147,9 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, Str
 /// the parser's (`config.n_points must be a whole number from 10 to 5000; got "-5"`, not
 /// "invalid value: integer `-5`, expected usize"); None for any other error.
 fn bad_setting_in_words(err: &str) -> Option<String> {
-    let (path, msg) = err.split_once(": ")?;
+    // "path: message" (a path has no colon; a char pattern keeps the substring searcher out
+    // of the wasm bundle).
+    let (path, msg) = err.split_once(':')?;
     let name = path.strip_prefix("config.")?.split('[').next()?;
     let s = settings::find(name)?;
     if !matches!(
@@ -446,7 +448,9 @@ impl Playground {
         self.set_val(name, value.into())
     }
 
-    fn set_val(&mut self, name: &str, value: Val) -> Result<(), String> {
+    /// [`Playground::set`] with the value already in the table's terms (the wasm layer's path:
+    /// no JSON value in between).
+    pub fn set_val(&mut self, name: &str, value: Val) -> Result<(), String> {
         let s = settings::find(name)
             .filter(|s| s.live && !s.page_only)
             .ok_or_else(|| {
@@ -548,16 +552,20 @@ impl Playground {
         }
     }
 
-    /// The whole run as JSON: config, parameters, step count.
-    pub fn to_json(&self) -> String {
-        let s = SavedState {
+    /// The whole run: config, parameters, step count.
+    pub fn saved_state(&self) -> SavedState {
+        SavedState {
             format: FORMAT.into(),
             config: self.config.clone(),
             model: self.trainer.model.clone(),
             step: self.trainer.step,
             samples_seen: self.trainer.samples_seen,
-        };
-        serde_json::to_string(&s).expect("the state serializes")
+        }
+    }
+
+    /// The whole run as JSON text (see [`Playground::saved_state`]).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.saved_state()).expect("the state serializes")
     }
 
     /// A playground restored from [`Playground::to_json`]'s output. Malformed, oversized or

@@ -785,10 +785,11 @@ pub fn check(s: &Setting, v: &Val) -> Result<(Val, Vec<String>), String> {
             let kept: Vec<[f64; 3]> = list.iter().take(max).filter(ok).copied().collect();
             let dropped = list.len().min(max) - kept.len();
             if dropped > 0 {
+                let how = s.describe();
                 notes.push(format!(
                     "{}: dropped {dropped} not written as {}",
                     s.name,
-                    s.describe().trim_start_matches("points ")
+                    how.strip_prefix("points ").unwrap_or(&how)
                 ));
             }
             Val::Points(kept)

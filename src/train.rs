@@ -539,9 +539,10 @@ pub struct GradCheckRun {
 impl GradCheckRun {
     /// The autograd gradient and a first look at the kinks (which ReLU units are dead).
     pub fn new(trainer: &mut Trainer, train: &[Point]) -> GradCheckRun {
-        let under_way = trainer.check.take();
-        let mut copy = trainer.clone();
-        trainer.check = under_way;
+        // A trainer of its own on the same weights (rebuilt, not cloned: the check needs only
+        // the model, the config and the step, and a clone of everything costs the page 3 KB).
+        let mut copy = Trainer::new(trainer.model.clone(), trainer.config.clone(), 0);
+        copy.step = trainer.step;
         let n_params = copy.model.params.len();
         let mut report = GradCheck {
             step: copy.step,

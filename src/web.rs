@@ -4,9 +4,15 @@
 
 use crate::graphview;
 use crate::playground::{self, Config};
+use crate::settings::Val;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+
+/// The page's allocator (see Cargo.toml): Talc instead of dlmalloc, for a smaller bundle.
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 /// Installs a panic hook that hands the message to the page (`globalThis.micrograd_panic`,
 /// which shows a banner) and to the console, so a bug is never a silent dead page.
@@ -145,11 +151,6 @@ impl Playground {
         to_js(self.inner.config())
     }
 
-    /// Runs `n` training steps (at most 1,000) and returns the stats afterwards.
-    pub fn step(&mut self, n: usize) -> JsValue {
-        to_js(&self.inner.step(n))
-    }
-
     /// Runs up to `n` training steps without computing the stats; returns how many ran (fewer
     /// than `n` once training diverges). The worker trains in chunks with this.
     pub fn train(&mut self, n: usize) -> usize {
@@ -184,16 +185,20 @@ impl Playground {
     /// `lr_decay`) on the running network; a value out of range is clamped with a notice, one
     /// of the wrong kind refused with the reason. A divergence stop is lifted.
     pub fn set(&mut self, name: &str, value: JsValue) -> Result<(), JsError> {
-        let value: serde_json::Value = from_js(value).map_err(|e| err(format!("{name}: {e}")))?;
-        self.inner.set(name, &value).map_err(err)
+        // The page sends numbers, booleans and choice names; anything else is refused by the
+        // table's check with the setting's name.
+        let value = if let Some(x) = value.as_f64() {
+            Val::Num(x)
+        } else if let Some(b) = value.as_bool() {
+            Val::Bool(b)
+        } else {
+            Val::Text(value.as_string().unwrap_or_else(|| "[not a value]".into()))
+        };
+        self.inner.set_val(name, value).map_err(err)
     }
 
     pub fn add_point(&mut self, x: f64, y: f64, label: f64) -> bool {
         self.inner.add_point(x, y, label)
-    }
-
-    pub fn clear_points(&mut self) {
-        self.inner.clear_points();
     }
 
     /// Messages since the last call (clamped values, refused points...), as strings.
@@ -202,8 +207,13 @@ impl Playground {
     }
 
     /// The whole run (settings, weights, step) as JSON text.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
+    pub fn to_json(&self) -> Result<String, JsError> {
+        // Through a JS object and the browser's JSON.stringify, whose shortest round-trip
+        // numbers load back to the same bits: the page then needs no JSON writer of its own.
+        js_sys::JSON::stringify(&to_js(&self.inner.saved_state()))
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| err("the run could not be written as JSON"))
     }
 
     /// Restores a run saved by `to_json`; throws with the reason if the text is not one.
@@ -220,14 +230,6 @@ impl Playground {
             Some(v) => to_js(&v),
             None => JsValue::NULL,
         }
-    }
-
-    /// Autograd gradients against central finite differences on the training points, all at
-    /// once: the report of `train::GradCheck` (`{ step, points, params, checked, done, agree,
-    /// errors, kinks: { relu, hinge, abs }, dead_units, relu_units, max_rel_error, worst,
-    /// kink_example }`).
-    pub fn check_gradients(&mut self) -> JsValue {
-        to_js(&self.inner.gradient_check())
     }
 
     /// Starts the gradient check on the weights and points of now; carried on by
@@ -306,5 +308,5 @@ pub fn max_json_bytes() -> usize {
 /// A fresh random seed from the browser's crypto, for the "New seed" button.
 #[wasm_bindgen]
 pub fn fresh_seed() -> Result<u32, JsError> {
-    getrandom::u32().map_err(|e| err(format!("no random seed: {e}")))
+    getrandom::u32().map_err(|_| err("the browser gave no random seed"))
 }

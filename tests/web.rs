@@ -55,8 +55,9 @@ fn golden_run_in_wasm_equals_micrograd_and_native() {
 fn steps_lower_the_loss_on_moons() {
     let mut pg = Playground::new(config(r#"{"dataset":"moons","n_points":100}"#)).unwrap();
     let first = num(&pg.stats(), "train_loss");
-    pg.step(100);
-    let s = pg.step(200);
+    pg.train(100);
+    pg.train(200);
+    let s = pg.stats();
     assert_eq!(num(&s, "step"), 300.0);
     let last = num(&s, "train_loss");
     assert!(last < first * 0.5, "{first} -> {last}");
@@ -67,8 +68,8 @@ fn steps_lower_the_loss_on_moons() {
 #[wasm_bindgen_test]
 fn setters_act_on_the_next_step_without_a_reset() {
     let mut pg = Playground::new(JsValue::UNDEFINED).unwrap();
-    pg.step(20);
-    let before: playground::SavedState = serde_json::from_str(&pg.to_json()).unwrap();
+    pg.train(20);
+    let before: playground::SavedState = serde_json::from_str(&pg.to_json().unwrap()).unwrap();
     pg.set("learning_rate", 0.5.into()).unwrap();
     pg.set("optimizer", "adam".into()).unwrap();
     pg.set("batch_size", 16.into()).unwrap();
@@ -77,14 +78,15 @@ fn setters_act_on_the_next_step_without_a_reset() {
     assert_eq!(num(&c, "learning_rate"), 0.5);
     assert_eq!(get(&c, "optimizer").as_string().unwrap(), "adam");
     // Parameters were not reset by the setters...
-    let same: playground::SavedState = serde_json::from_str(&pg.to_json()).unwrap();
+    let same: playground::SavedState = serde_json::from_str(&pg.to_json().unwrap()).unwrap();
     assert_eq!(before.model.params, same.model.params);
     assert_eq!(same.step, 20);
     // ...and the next step uses the new settings (one Adam step moves a weight by about lr).
-    let s = pg.step(1);
+    pg.train(1);
+    let s = pg.stats();
     assert_eq!(num(&s, "step"), 21.0);
     assert_eq!(num(&s, "learning_rate"), 0.5);
-    let after: playground::SavedState = serde_json::from_str(&pg.to_json()).unwrap();
+    let after: playground::SavedState = serde_json::from_str(&pg.to_json().unwrap()).unwrap();
     let moved = before
         .model
         .params
@@ -110,13 +112,13 @@ fn setters_act_on_the_next_step_without_a_reset() {
 #[wasm_bindgen_test]
 fn boundary_agrees_with_the_models_own_forward_pass() {
     let mut pg = Playground::new(JsValue::UNDEFINED).unwrap();
-    pg.step(50);
+    pg.train(50);
     let res = 37;
     let ptr = pg.boundary(res);
     // The pointer is into this very memory: read it as JS would, without a copy.
     let grid: Vec<f32> = unsafe { std::slice::from_raw_parts(ptr, res * res) }.to_vec();
     assert_eq!(grid.len(), res * res);
-    let core = playground::Playground::from_json(&pg.to_json()).unwrap();
+    let core = playground::Playground::from_json(&pg.to_json().unwrap()).unwrap();
     let v = core.view();
     let model = core.model();
     let g = Graph::new();
@@ -140,14 +142,14 @@ fn json_round_trip_gives_the_same_predictions() {
         r#"{"dataset":"xor","hidden":[8,8],"activation":"tanh"}"#,
     ))
     .unwrap();
-    pg.step(40);
-    let json = pg.to_json();
+    pg.train(40);
+    let json = pg.to_json().unwrap();
     let mut back = Playground::from_json(&json).unwrap();
     let (a, b) = (pg.boundary(50), back.boundary(50));
     let a = unsafe { std::slice::from_raw_parts(a, 2500) }.to_vec();
     let b = unsafe { std::slice::from_raw_parts(b, 2500) }.to_vec();
     assert_eq!(a, b);
-    assert_eq!(back.to_json(), json);
+    assert_eq!(back.to_json().unwrap(), json);
     assert!(Playground::from_json("{\"format\": 3}").is_err());
     assert!(Playground::from_json(&json.replace("\"hidden\":[8,8]", "\"hidden\":[8,9]")).is_err());
 }
@@ -160,9 +162,11 @@ fn points_can_be_added_and_cleared() {
     assert_eq!(pg.points().len() / 4, n + 1);
     assert_eq!(get(&pg.config(), "dataset").as_string().unwrap(), "custom");
     assert!(!pg.add_point(100.0, 0.0, 1.0));
-    pg.clear_points();
+    // The page clears points by building an empty custom set.
+    let mut pg = Playground::new(config(r#"{"dataset":"custom","points":[]}"#)).unwrap();
     assert_eq!(pg.points().len(), 0);
-    let s = pg.step(5);
+    pg.train(5);
+    let s = pg.stats();
     assert_eq!(num(&s, "step"), 0.0);
     assert!(get(&s, "message")
         .as_string()

@@ -314,10 +314,6 @@ const handlers = {
   neuron_graph({ layer, index, point }) {
     return pg.neuron_graph(layer, index, point);
   },
-  /** The whole gradient check at once (the console's; the page checks in slices, below). */
-  check_gradients() {
-    return pg.check_gradients();
-  },
   /**
    * Starts a gradient check on the weights and points of now; the page carries it on with
    * `check_gradients_advance` requests, one slice each, so that between slices this worker
