@@ -8,6 +8,7 @@
 import { $, download } from './dom.js';
 import { Stepper, fmt4 } from './graph.js';
 import { GraphRenderer } from './graphdraw.js';
+import { buildInputs } from './graphinputs.js';
 import { createGradCheck } from './gradcheck.js';
 import { NetworkDiagram, neuronName } from './netdiagram.js';
 
@@ -86,63 +87,6 @@ export function createGraphView(hooks) {
     el.examples.append(option);
   }
   el.source.value = source;
-
-  function buildInputs(name) {
-    const ex = examples.find((e) => e.name === name);
-    el.inputList.replaceChildren();
-    el.inputError.hidden = true;
-    if (!ex) return;
-    const values = inputValues.get(name);
-    ex.inputs.forEach(([label, def], i) => {
-      const wrap = document.createElement('label');
-      wrap.className = 'graph-input';
-      const text = document.createElement('span');
-      text.textContent = label;
-      const input = document.createElement('input');
-      input.type = 'number';
-      input.id = `graph-input-${i}`;
-      input.step = 'any';
-      input.value = String(Number(values[i].toFixed(4)));
-      input.dataset.label = label;
-      input.title = `The value of ${label} (default ${fmt4(def)}); the graph recomputes as you type`;
-      input.addEventListener('input', () => {
-        const v = Number(input.value);
-        // A number input reads as '' for text it cannot parse, 1e400 included (beyond the
-        // largest double): refused, and said so, rather than silently keeping the last value.
-        if (input.validity.badInput || (input.value.trim() !== '' && !Number.isFinite(v))) {
-          refuseInput(input, label, values[i]);
-          return;
-        }
-        if (input.value.trim() === '') return; // being retyped
-        acceptInput(input);
-        values[i] = v;
-        computeExample(true);
-      });
-      input.addEventListener('change', () => {
-        if (input.value.trim() === '' || !Number.isFinite(Number(input.value))) {
-          input.value = String(Number(values[i].toFixed(4)));
-        }
-        // The field shows the value in use again; the message stays until the next edit.
-        input.removeAttribute('aria-invalid');
-      });
-      wrap.append(text, input);
-      el.inputList.append(wrap);
-    });
-  }
-
-  function refuseInput(input, label, kept) {
-    input.setAttribute('aria-invalid', 'true');
-    el.inputError.textContent =
-      `${label}: not a number the graph can use (out of range or not a number): type a finite number, at most about ±1.8e308. ` +
-      `The graph keeps ${label} = ${fmt4(kept)}.`;
-    el.inputError.hidden = false;
-  }
-
-  function acceptInput(input) {
-    input.removeAttribute('aria-invalid');
-    el.inputError.hidden = true;
-    el.inputError.textContent = '';
-  }
 
   function buildNeuronOptions(sizes) {
     const layers = Math.max(0, sizes.length - 1);
@@ -280,7 +224,7 @@ export function createGraphView(hooks) {
     if (isLive) {
       syncLive().then(() => computeLive(false));
     } else {
-      buildInputs(source.slice(3));
+      buildInputs(el.inputList, el.inputError, examples, inputValues, source.slice(3), () => computeExample(true));
       computeExample(false);
     }
     hooks.onHighlight();
