@@ -6,7 +6,7 @@
 //! units (many do) is left alone: nothing is said while the loss is small.
 
 use crate::data::Point;
-use crate::nn::{Activation, Mlp};
+use crate::train::Trainer;
 
 /// Steps between two checks: a check is one forward pass over the training points.
 pub const CHECK_EVERY: u64 = 50;
@@ -76,16 +76,14 @@ fn short(x: f64) -> String {
     crate::settings::num_text(x)
 }
 
-/// What has been said in this run, the counters between checks, and the buffers of the
-/// dead-unit pass (kept, so a warm check allocates nothing).
+/// What has been said in this run, the counters between checks, and the ReLU flags of the
+/// last check (kept, so a warm check allocates nothing).
 #[derive(Clone, Debug, Default)]
 pub struct Watch {
     first_loss: Option<f64>,
     quiet: u32,
     said: [bool; 3],
-    alive: Vec<bool>,
-    input: Vec<f64>,
-    output: Vec<f64>,
+    on: Vec<bool>,
 }
 
 impl Watch {
@@ -93,24 +91,17 @@ impl Watch {
         Watch::default()
     }
 
-    /// Checks the run after a training step: `loss` is the step's loss, `grads` its gradient
-    /// of the whole loss (data and L2 of strength `l2`). Returns the findings not said before
-    /// in this run (no allocation unless there is one).
-    pub fn check(
-        &mut self,
-        model: &Mlp,
-        train: &[Point],
-        loss: f64,
-        grads: &[f64],
-        l2: f64,
-    ) -> Vec<Finding> {
+    /// Checks the run after a training step of `trainer` on `train`: `loss` is the step's loss;
+    /// the step's gradient (of the data loss and the L2 term) is the trainer's. Returns the
+    /// findings not said before in this run (no allocation unless there is one).
+    pub fn check(&mut self, trainer: &mut Trainer, train: &[Point], loss: f64) -> Vec<Finding> {
         if train.is_empty() || !loss.is_finite() {
             return Vec::new();
         }
         let start = *self.first_loss.get_or_insert(loss);
         let mut found = [None, None, None];
 
-        let (dead, total, layer_dead) = self.dead_units(model, train);
+        let (dead, total, layer_dead) = self.dead_units(trainer, train);
         if loss > SMALL_LOSS && dead > 0 && (layer_dead || 2 * dead >= total) {
             found[0] = Some(Finding::DeadUnits {
                 dead,
@@ -119,9 +110,11 @@ impl Watch {
             });
         }
         // The data loss's gradient: the L2 term adds 2 * l2 * p to every parameter's.
-        let largest = grads
+        let l2 = trainer.config.l2;
+        let largest = trainer
+            .grads()
             .iter()
-            .zip(&model.params)
+            .zip(&trainer.model.params)
             .map(|(g, p)| (g - 2.0 * l2 * p).abs())
             .fold(0.0, f64::max);
         self.quiet = if largest < TINY_GRADIENT && loss > SMALL_LOSS {
@@ -146,60 +139,25 @@ impl Watch {
         new
     }
 
-    /// See [`dead_units`]; with this watch's buffers.
-    fn dead_units(&mut self, model: &Mlp, points: &[Point]) -> (usize, usize, bool) {
-        let hidden = &model.layers[..model.layers.len().saturating_sub(1)];
-        if !hidden.iter().any(|l| l.activation == Activation::Relu) {
-            return (0, 0, false);
-        }
-        // One flag per hidden unit, layer after layer.
-        self.alive.clear();
-        self.alive
-            .resize(hidden.iter().map(|l| l.nout).sum(), false);
-        let (input, output) = (&mut self.input, &mut self.output);
-        for p in points {
-            input.clear();
-            input.extend([p.x, p.y]);
-            let mut first = 0;
-            for (li, layer) in hidden.iter().enumerate() {
-                output.clear();
-                let alive = &mut self.alive[first..first + layer.nout];
-                for (i, on) in alive.iter_mut().enumerate() {
-                    let n = model.neuron(li, i);
-                    let sum =
-                        n.w.iter()
-                            .zip(input.iter())
-                            .fold(n.b, |acc, (w, x)| acc + w * x);
-                    *on |= sum > 0.0;
-                    output.push(match layer.activation {
-                        Activation::Relu => sum.max(0.0),
-                        Activation::Tanh => sum.tanh(),
-                        Activation::Sigmoid => 1.0 / (1.0 + (-sum).exp()),
-                        Activation::Linear => sum,
-                    });
-                }
-                first += layer.nout;
-                std::mem::swap(input, output);
-            }
-        }
-        let (mut dead, mut total, mut layer_dead) = (0, 0, false);
-        let mut first = 0;
+    /// See [`dead_units`]; with this watch's buffer.
+    fn dead_units(&mut self, trainer: &mut Trainer, points: &[Point]) -> (usize, usize, bool) {
+        trainer.relu_units_on(points, &mut self.on);
+        // The flags run layer by layer; a layer of ReLUs all off cuts the network in two.
+        let hidden = &trainer.model.layers[..trainer.model.layers.len().saturating_sub(1)];
+        let mut rest = &self.on[..];
+        let mut layer_dead = false;
         for layer in hidden {
-            let alive = &self.alive[first..first + layer.nout];
-            first += layer.nout;
-            if layer.activation == Activation::Relu {
-                let d = alive.iter().filter(|&&on| !on).count();
-                dead += d;
-                total += layer.nout;
-                layer_dead |= d == layer.nout;
-            }
+            let (this, next) = rest.split_at(layer.nout.min(rest.len()));
+            layer_dead |= !this.is_empty() && this.iter().all(|&on| !on);
+            rest = next;
         }
-        (dead, total, layer_dead)
+        let dead = self.on.iter().filter(|&&on| !on).count();
+        (dead, self.on.len(), layer_dead)
     }
 }
 
-/// How many hidden ReLU units are off (weighted sum <= 0) on every point, of how many, and
-/// whether some hidden layer is off entirely.
-pub fn dead_units(model: &Mlp, points: &[Point]) -> (usize, usize, bool) {
-    Watch::new().dead_units(model, points)
+/// How many hidden ReLU units of `trainer`'s model are off (input <= 0) on every point, of how
+/// many, and whether some hidden layer is off entirely.
+pub fn dead_units(trainer: &mut Trainer, points: &[Point]) -> (usize, usize, bool) {
+    Watch::new().dead_units(trainer, points)
 }

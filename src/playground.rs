@@ -304,10 +304,7 @@ impl Playground {
                 done += 1;
                 if self.trainer.step % CHECK_EVERY == 0 {
                     // The step's own loss and gradients say whether the network still learns.
-                    let t = &self.trainer;
-                    let found =
-                        self.watch
-                            .check(&t.model, &self.train, s.loss, t.grads(), t.config.l2);
+                    let found = self.watch.check(&mut self.trainer, &self.train, s.loss);
                     self.notices.extend(found.iter().map(Finding::message));
                 }
             }

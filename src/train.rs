@@ -306,6 +306,26 @@ impl Trainer {
         sum * (1.0 / points.len() as f64) + reg
     }
 
+    /// Which hidden ReLU units are on (their input above 0) for at least one of `points`, read
+    /// off the recorded tape's forward pass: `on` gets one flag per unit, in the order the
+    /// model makes them (layer by layer, neuron by neuron), and keeps its buffer between calls.
+    /// Returns the loss on `points`. The gradient check and the stuck-network watch share it.
+    pub fn relu_units_on(&mut self, points: &[Point], on: &mut Vec<bool>) -> f64 {
+        // The model's ReLUs are the first kinks recorded: the loss's own come after.
+        let units = self
+            .kinks
+            .iter()
+            .take_while(|k| k.kind == KinkKind::Relu)
+            .count();
+        on.clear();
+        on.resize(units, false);
+        self.loss_and_kinks(points, |s, _, z| {
+            if s < units {
+                on[s] |= z > 0.0;
+            }
+        })
+    }
+
     fn next_batch(&mut self, n: usize) -> Batch {
         let size = self.config.batch_size;
         if size == 0 || size >= n {
@@ -562,14 +582,10 @@ impl GradCheckRun {
         let mut loss = 0.0;
         if !train.is_empty() {
             copy.loss_and_grad(train, Batch::Full(train.len()));
-            let mut alive = vec![false; copy.kinks.len()];
-            loss = copy.loss_and_kinks(train, |s, _, z| alive[s] |= z > 0.0);
-            for (k, a) in copy.kinks.iter().zip(&alive) {
-                if k.kind == KinkKind::Relu {
-                    report.relu_units += 1;
-                    report.dead_units += !a as usize;
-                }
-            }
+            let mut on = Vec::new();
+            loss = copy.relu_units_on(train, &mut on);
+            report.relu_units = on.len();
+            report.dead_units = on.iter().filter(|&&a| !a).count();
         }
         GradCheckRun {
             autograd: copy.grads.clone(),

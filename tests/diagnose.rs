@@ -18,8 +18,7 @@ fn run(mut trainer: Trainer, train: &[Point], steps: u64) -> Vec<Finding> {
         }
         if k % CHECK_EVERY == 0 {
             let (loss, _) = trainer.evaluate(train);
-            let l2 = trainer.config.l2;
-            found.extend(watch.check(&trainer.model, train, loss, trainer.grads(), l2));
+            found.extend(watch.check(&mut trainer, train, loss));
         }
     }
     found
@@ -59,12 +58,9 @@ fn a_network_whose_relus_are_all_off_says_so() {
     for i in 0..model.layers[0].nout {
         model.params[i * (nin + 1) + nin] = -10.0;
     }
-    assert_eq!(dead_units(&model, &train), (4 + 4, 8, true));
-    let found = run(
-        Trainer::new(model, page_config(0.1, OptimizerKind::Sgd), 7),
-        &train,
-        500,
-    );
+    let mut trainer = Trainer::new(model, page_config(0.1, OptimizerKind::Sgd), 7);
+    assert_eq!(dead_units(&mut trainer, &train), (4 + 4, 8, true));
+    let found = run(trainer, &train, 500);
     assert!(
         matches!(
             found.first(),

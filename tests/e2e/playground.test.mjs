@@ -6,22 +6,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { SCREENSHOTS, openPage, readNumber, serveDist, waitFor, waitForTraining } from './helpers.mjs';
+import { SCREENSHOTS, openPage, pageOpener, readNumber, serveDist, waitFor, waitForTraining } from './helpers.mjs';
 
 const TEST_TIMEOUT = 30000;
 
 const serverUrl = serveDist();
 
 /** Open the page (optionally with a hash) in a fresh browser, run `fn`, always close it. */
-async function withPage(hash, fn, options) {
-  const opened = await openPage(serverUrl(), options);
-  try {
-    await opened.page.goto(serverUrl() + (hash || ''));
-    return await fn(opened);
-  } finally {
-    await opened.close();
-  }
-}
+const withPage = pageOpener(serverUrl);
 
 async function pointTotal(page) {
   const text = (await page.textContent('#r-points')) || '';
