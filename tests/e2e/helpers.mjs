@@ -88,6 +88,36 @@ const ARGS = [
   '--disable-sync',
 ];
 
+/** Chromium starts in about a second here; a start that takes this long has hung. */
+const LAUNCH_MS = 20000;
+
+/**
+ * Start Chromium on a fresh profile. Headless Chromium, rarely, never opens its first page at
+ * start (a known upstream hang; Playwright would wait 180 s): such a start is abandoned after
+ * LAUNCH_MS (Playwright kills the process) and made once more, saying so on stderr. A second
+ * hang fails the test with Playwright's error.
+ */
+async function launch(options) {
+  for (let attempt = 1; ; attempt++) {
+    const profile = await fsp.mkdtemp(path.join(os.tmpdir(), 'micrograd-e2e-'));
+    try {
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ARGS,
+        acceptDownloads: true,
+        timeout: LAUNCH_MS,
+        ...options,
+      });
+      return { context, profile };
+    } catch (e) {
+      await fsp.rm(profile, { recursive: true, force: true }).catch(() => {});
+      if (attempt >= 2 || e.name !== 'TimeoutError') throw e;
+      console.error(`Chromium did not start within ${LAUNCH_MS} ms; starting it again.`);
+    }
+  }
+}
+
 /**
  * Launch the system Chromium headless with a fresh profile (a new mkdtemp user-data-dir,
  * passed the way Playwright wants it) and open one page that records console errors, page
@@ -98,16 +128,7 @@ export async function openPage(
   url,
   { viewport = { width: 1280, height: 720 }, reducedMotion = 'no-preference', deviceScaleFactor = 1 } = {},
 ) {
-  const profile = await fsp.mkdtemp(path.join(os.tmpdir(), 'micrograd-e2e-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport,
-    reducedMotion,
-    deviceScaleFactor,
-    acceptDownloads: true,
-  });
+  const { context, profile } = await launch({ viewport, reducedMotion, deviceScaleFactor });
   const page = context.pages()[0] || (await context.newPage());
   const origin = new URL(url).origin;
   const problems = [];
