@@ -44,7 +44,14 @@ describe('the page at the heaviest settings', { timeout: 300000 }, () => {
       const long = await page.evaluate((t) => globalThis.longTasks.filter((e) => e.start > t), since);
       assert.deepEqual(long.filter((e) => e.ms > 50), [], 'no main-thread task over 50 ms while training');
       const after = await page.evaluate(() => globalThis.playground.counters);
-      assert.ok(after.frames - before.frames > after.snapshots - before.snapshots, 'frames are drawn between snapshots');
+      const ms = (await page.evaluate(() => performance.now())) - since;
+      const frames = after.frames - before.frames;
+      const snapshots = after.snapshots - before.snapshots;
+      assert.ok(frames >= snapshots, `a frame for every snapshot: ${frames} frames, ${snapshots} snapshots`);
+      // Frames do not wait for the worker: where a snapshot takes longer than a few frames
+      // (a slow machine, or steps over 5,000 points), frames are drawn in between. A machine
+      // fast enough to answer every frame has nothing to show here.
+      if (ms / snapshots > 100) assert.ok(frames > snapshots, `frames between snapshots: ${frames} frames, ${snapshots} snapshots in ${ms.toFixed(0)} ms`);
 
       // Pause: the button answers at once, and the step counter stops within one snapshot.
       const seen = await page.evaluate(
