@@ -42,14 +42,28 @@ pub enum Op {
     Relu,
     Sigmoid,
     Abs,
+    Sin,
+    /// `x` above 0, `LEAKY_SLOPE * x` below.
+    LeakyRelu,
+    /// `x` above 0, `e^x - 1` below (alpha 1, so it is smooth at 0).
+    Elu,
+    /// `x * sigmoid(x)` (swish).
+    Silu,
+    /// `ln(1 + e^x)`, a smooth ReLU.
+    Softplus,
+    /// The larger operand: softmax subtracts the largest logit so no `exp` overflows.
+    Max,
 }
+
+/// Leaky ReLU's slope below 0.
+pub const LEAKY_SLOPE: f64 = 0.01;
 
 impl Op {
     /// How many operands the op takes (0, 1 or 2).
     pub fn arity(self) -> usize {
         match self {
             Op::Leaf => 0,
-            Op::Add | Op::Sub | Op::Mul | Op::Div => 2,
+            Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Max => 2,
             _ => 1,
         }
     }
@@ -70,6 +84,12 @@ impl Op {
             Op::Relu => "ReLU".into(),
             Op::Sigmoid => "sigmoid".into(),
             Op::Abs => "abs".into(),
+            Op::Sin => "sin".into(),
+            Op::LeakyRelu => "LeakyReLU".into(),
+            Op::Elu => "ELU".into(),
+            Op::Silu => "SiLU".into(),
+            Op::Softplus => "softplus".into(),
+            Op::Max => "max".into(),
         }
     }
 }
@@ -125,6 +145,12 @@ ops! { |a, b, out|
     Op::Relu    => relu(a),      (if out > 0.0 { 1.0 } else { 0.0 }, 0.0);
     Op::Sigmoid => sigmoid(a),   (out * (1.0 - out), 0.0);
     Op::Abs     => a.abs(),      (sign(a), 0.0);
+    Op::Sin     => a.sin(),      (a.cos(), 0.0);
+    Op::LeakyRelu => leaky(a),   (if a > 0.0 { 1.0 } else { LEAKY_SLOPE }, 0.0);
+    Op::Elu     => elu(a),       (if a > 0.0 { 1.0 } else { out + 1.0 }, 0.0);
+    Op::Silu    => a * sigmoid(a), (silu_slope(a), 0.0);
+    Op::Softplus => softplus(a), (sigmoid(a), 0.0);
+    Op::Max     => max(a, b),    if a >= b { (1.0, 0.0) } else { (0.0, 1.0) };
 }
 
 /// micrograd's `0 if x < 0 else x`; `max` would also do, but this keeps NaN visible.
@@ -145,6 +171,49 @@ fn sigmoid(a: f64) -> f64 {
     } else {
         let e = a.exp();
         e / (1.0 + e)
+    }
+}
+
+/// Leaky ReLU; like [`relu`], NaN stays NaN.
+#[inline(always)]
+fn leaky(a: f64) -> f64 {
+    if a < 0.0 {
+        LEAKY_SLOPE * a
+    } else {
+        a
+    }
+}
+
+/// ELU with alpha 1: `e^a - 1` below 0 (`exp_m1`, exact near 0; -1 far below, no overflow).
+#[inline(always)]
+fn elu(a: f64) -> f64 {
+    if a > 0.0 {
+        a
+    } else {
+        a.exp_m1()
+    }
+}
+
+/// `d (a * s(a)) / da = s + a * s * (1 - s)` with `s = sigmoid(a)`: finite everywhere.
+#[inline(always)]
+fn silu_slope(a: f64) -> f64 {
+    let s = sigmoid(a);
+    s * (1.0 + a * (1.0 - s))
+}
+
+/// `ln(1 + e^a)` as `max(a, 0) + ln(1 + e^-|a|)`: no overflow, exact far out on both sides.
+#[inline(always)]
+fn softplus(a: f64) -> f64 {
+    a.max(0.0) + (-a.abs()).exp().ln_1p()
+}
+
+/// The larger of `a` and `b` (`a` on a tie, as the derivative picks it).
+#[inline(always)]
+fn max(a: f64, b: f64) -> f64 {
+    if a >= b {
+        a
+    } else {
+        b
     }
 }
 
@@ -391,6 +460,15 @@ impl<'g> Value<'g> {
         self.graph.apply(op, self, self)
     }
 
+    /// A unary op by its [`Op`] (`v.apply_unary(Op::Tanh)` is `v.tanh()`).
+    ///
+    /// # Panics
+    /// If `op` takes two operands or is a leaf.
+    pub fn apply_unary(self, op: Op) -> Self {
+        assert!(op.arity() == 1, "{op:?} is not a unary op");
+        self.unary(op)
+    }
+
     /// `self ** k` for a constant exponent `k`.
     pub fn powf(self, k: f64) -> Self {
         self.unary(Op::Pow(k))
@@ -413,6 +491,29 @@ impl<'g> Value<'g> {
     }
     pub fn abs(self) -> Self {
         self.unary(Op::Abs)
+    }
+    pub fn sin(self) -> Self {
+        self.unary(Op::Sin)
+    }
+    /// `self` above 0, [`LEAKY_SLOPE`]` * self` below.
+    pub fn leaky_relu(self) -> Self {
+        self.unary(Op::LeakyRelu)
+    }
+    /// `self` above 0, `e^self - 1` below.
+    pub fn elu(self) -> Self {
+        self.unary(Op::Elu)
+    }
+    /// `self * sigmoid(self)` (swish).
+    pub fn silu(self) -> Self {
+        self.unary(Op::Silu)
+    }
+    /// `ln(1 + e^self)`.
+    pub fn softplus(self) -> Self {
+        self.unary(Op::Softplus)
+    }
+    /// The larger of `self` and `other`; the gradient goes to the larger (`self` on a tie).
+    pub fn max(self, other: Self) -> Self {
+        self.graph.apply(Op::Max, self, other)
     }
 }
 

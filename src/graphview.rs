@@ -480,10 +480,16 @@ pub fn neuron_view(
     }
     let g = Graph::with_capacity(8 * model.params.len());
     let p = model.leaves(&g);
-    let x = [
-        g.value(point.0).with_label("x"),
-        g.value(point.1).with_label("y"),
-    ];
+    let (x1, x2) = (
+        g.value(point.0).with_label("x1"),
+        g.value(point.1).with_label("x2"),
+    );
+    let x = model.embed(x1, x2);
+    for (v, f) in x.iter().zip(model.input_features()) {
+        if v.label().is_none() {
+            v.with_label(f.label());
+        }
+    }
     let mut range = 0..0;
     let out = model.forward_traced(&p, &x, |l, i, r| {
         if l == layer && i == index {
@@ -532,6 +538,14 @@ pub fn neuron_view(
                 );
             }
             _ => {}
+        }
+    }
+    // A first-layer neuron's graph starts from the point: x1 and x2, and the features
+    // made from them.
+    if layer == 0 {
+        for v in &x {
+            keep.push(v.id());
+            keep.extend(nodes[v.id()].operands());
         }
     }
     insertion_sort(&mut keep, |a, b| a > b);

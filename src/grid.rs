@@ -6,17 +6,20 @@
 //! activation is the op's own [`Op::eval`], so each score equals [`Mlp::forward`]'s bit for bit.
 
 use crate::engine::Op;
-use crate::nn::{Activation, Layer, Mlp};
+use crate::nn::{Layer, Mlp};
 use crate::simd::F64x2;
 
 impl Mlp {
-    /// The first output for many 2-D points at once (`xs[i]`, `ys[i]`) into `out`: a
-    /// forward-only pass for the boundary grid and the terminal plot. Points go through the
-    /// layers in blocks of `BLOCK`, a few neurons by `LANES` points at a time in registers,
-    /// adding in the graph's order `b + w0*x0 + w1*x1 + ...`, so each score equals the one
-    /// [`Mlp::forward`] computes, bit for bit. `scratch` is reused between calls.
+    /// The outputs for many 2-D points at once (`xs[i]`, `ys[i]`) into `out`, output `k` of
+    /// point `i` at `out[k * n + i]` (`n` points: one output per point for a model with one):
+    /// a forward-only pass for the boundary grid and the terminal plot. Each point's features
+    /// come from [`Feature::eval`](crate::features::Feature::eval), then points go through
+    /// the layers in blocks of `BLOCK`, a few neurons by `LANES` points at a time in registers,
+    /// adding in the graph's order `b + w0*x0 + w1*x1 + ...`, so each output equals the one
+    /// [`Mlp::forward`] computes on [`Mlp::embed`], bit for bit. `scratch` is reused.
     pub fn scores_2d(&self, xs: &[f64], ys: &[f64], out: &mut [f64], scratch: &mut Vec<f64>) {
-        assert_eq!(self.nin(), 2, "scores_2d takes 2-D points");
+        let features = self.input_features();
+        assert_eq!(self.nin(), features.len(), "scores_2d takes 2-D points");
         let width = self
             .layers
             .iter()
@@ -25,16 +28,21 @@ impl Mlp {
             .unwrap_or(1);
         scratch.resize(2 * width * BLOCK, 0.0);
         let (mut cur, mut next) = scratch.split_at_mut(width * BLOCK);
-        let n = xs.len().min(ys.len()).min(out.len());
+        let nout = self.nout();
+        let n = xs.len().min(ys.len()).min(out.len() / nout);
         let mut start = 0;
         while start < n {
             let m = BLOCK.min(n - start);
             // A short last block computes on zeros past `m` up to a whole number of lanes;
             // those lanes are not read back.
             let lanes_end = m.div_ceil(LANES) * LANES;
-            cur[..2 * BLOCK].fill(0.0);
-            cur[..m].copy_from_slice(&xs[start..start + m]);
-            cur[BLOCK..BLOCK + m].copy_from_slice(&ys[start..start + m]);
+            let (bx, by) = (&xs[start..start + m], &ys[start..start + m]);
+            for (f, row) in features.iter().zip(cur.chunks_exact_mut(BLOCK)) {
+                row.fill(0.0);
+                for ((v, &x), &y) in row.iter_mut().zip(bx).zip(by) {
+                    *v = f.eval(x, y);
+                }
+            }
             let mut k = 0;
             for l in &self.layers {
                 let p = &self.params[k..k + l.num_params()];
@@ -44,22 +52,24 @@ impl Mlp {
                 // results agree with the graph): one match per layer, not per value, and one
                 // copy of the weighted-sum loop for all activations.
                 let rows = &mut next[..l.nout * BLOCK];
-                match l.activation {
-                    Activation::Relu => activate(rows, lanes_end, |x| Op::Relu.eval(x, x)),
-                    Activation::Tanh => activate(rows, lanes_end, |x| Op::Tanh.eval(x, x)),
-                    Activation::Sigmoid => activate(rows, lanes_end, |x| Op::Sigmoid.eval(x, x)),
-                    Activation::Linear => {}
+                match l.activation.op() {
+                    Some(Op::Relu) => activate(rows, lanes_end, |x| Op::Relu.eval(x, x)),
+                    Some(Op::Tanh) => activate(rows, lanes_end, |x| Op::Tanh.eval(x, x)),
+                    Some(op) => activate(rows, lanes_end, |x| op.eval(x, x)),
+                    None => {}
                 }
                 std::mem::swap(&mut cur, &mut next);
             }
-            out[start..start + m].copy_from_slice(&cur[..m]);
+            for (o, row) in cur.chunks_exact(BLOCK).take(nout).enumerate() {
+                out[o * n + start..][..m].copy_from_slice(&row[..m]);
+            }
             start += m;
         }
     }
 
     /// The first output for one 2-D point.
     pub fn score(&self, x: f64, y: f64) -> f64 {
-        let mut out = [0.0];
+        let mut out = vec![0.0; self.nout()];
         self.scores_2d(&[x], &[y], &mut out, &mut Vec::new());
         out[0]
     }

@@ -4,9 +4,11 @@
 //!
 //! - [`engine`]: `Graph` and `Value`, the autograd engine.
 //! - [`nn`]: `Neuron`, `Layer`, `Mlp`.
+//! - [`features`]: the inputs a network can take from a 2-D point (x1, x2, x1², x1·x2, sin).
 //! - [`grid`]: the model evaluated on a grid of points, fast (the decision boundary).
 //! - [`loss`], [`optim`]: losses (hinge, cross-entropy, MSE, L2) and optimisers (SGD, momentum,
 //!   Adam).
+//! - [`csv`]: people's own data as CSV: reading with errors that name the line and column, and writing.
 //! - [`data`]: seeded 2-D datasets (moons, circles, xor, spiral, gaussians, circle-in-a-square).
 //! - [`tape`]: a recorded graph replayed over a batch: the fast training path.
 //! - [`train`]: `Trainer`, one step = forward, loss, backward, update.
@@ -21,9 +23,11 @@
 //! - `web` (wasm32 only): the `#[wasm_bindgen]` `Playground` the page drives.
 
 pub mod bench;
+pub mod csv;
 pub mod data;
 pub mod diagnose;
 pub mod engine;
+pub mod features;
 pub mod golden;
 pub mod graphview;
 pub mod grid;

@@ -8,27 +8,59 @@
 //! Every layer returns a list, even a layer of one neuron, so `Mlp(2, [16, 1, 1])` works (in
 //! micrograd a one-neuron layer returns a bare value and the next layer fails on it).
 
-use crate::engine::{Graph, Value};
+use crate::engine::{Graph, Op, Value};
+use crate::features::{self, Feature};
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 
-/// The non-linearity after a layer's weighted sums.
+/// The non-linearity after a layer's weighted sums: one engine op each (none for linear).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Activation {
     Relu,
     Tanh,
     Sigmoid,
     Linear,
+    LeakyRelu,
+    Elu,
+    Silu,
+    Softplus,
+    Sine,
 }
 
 impl Activation {
+    /// Every activation, in the settings table's order.
+    pub const ALL: [Activation; 9] = [
+        Activation::Relu,
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Activation::Linear,
+        Activation::LeakyRelu,
+        Activation::Elu,
+        Activation::Silu,
+        Activation::Softplus,
+        Activation::Sine,
+    ];
+
+    /// The engine op that applies it, or `None` for linear.
+    pub fn op(self) -> Option<Op> {
+        Some(match self {
+            Activation::Relu => Op::Relu,
+            Activation::Tanh => Op::Tanh,
+            Activation::Sigmoid => Op::Sigmoid,
+            Activation::Linear => return None,
+            Activation::LeakyRelu => Op::LeakyRelu,
+            Activation::Elu => Op::Elu,
+            Activation::Silu => Op::Silu,
+            Activation::Softplus => Op::Softplus,
+            Activation::Sine => Op::Sin,
+        })
+    }
+
     pub fn apply(self, v: Value<'_>) -> Value<'_> {
-        match self {
-            Activation::Relu => v.relu(),
-            Activation::Tanh => v.tanh(),
-            Activation::Sigmoid => v.sigmoid(),
-            Activation::Linear => v,
+        match self.op() {
+            Some(op) => v.apply_unary(op),
+            None => v,
         }
     }
 }
@@ -62,6 +94,24 @@ pub struct Mlp {
     pub layers: Vec<Layer>,
     /// All parameters in micrograd's order (see the module docs).
     pub params: Vec<f64>,
+    /// What the inputs are, for a model of 2-D points ([`Mlp::embed`]): x1 and x2 (the
+    /// default, also for files saved before features existed) or any of the [`Feature`]s, in
+    /// [`Feature::ALL`]'s order. Empty for a model whose inputs are given as they are.
+    #[serde(default = "xy")]
+    pub features: Vec<Feature>,
+}
+
+fn xy() -> Vec<Feature> {
+    Feature::XY.to_vec()
+}
+
+/// The features of a model made by [`Mlp::new`]: x1 and x2 for two inputs, none otherwise.
+fn plain_features(nin: usize) -> Vec<Feature> {
+    if nin == 2 {
+        xy()
+    } else {
+        Vec::new()
+    }
 }
 
 /// Why a set of weights does not fit a model.
@@ -117,7 +167,29 @@ impl Mlp {
                 params.push(0.0);
             }
         }
-        Mlp { layers, params }
+        Mlp {
+            layers,
+            params,
+            features: plain_features(nin),
+        }
+    }
+
+    /// A model of 2-D points that takes `features` (any order, repeats ignored; x1 and x2 if
+    /// none) as its inputs: [`Mlp::new`] with one input per feature.
+    pub fn on_features(
+        features: &[Feature],
+        hidden: &[usize],
+        nout: usize,
+        activation: Activation,
+        seed: u64,
+    ) -> Mlp {
+        let mut f = features::canonical(features);
+        if f.is_empty() {
+            f = xy();
+        }
+        let mut m = Mlp::new(f.len(), hidden, nout, activation, seed);
+        m.features = f;
+        m
     }
 
     /// A model with the given weights (every weight in creation order, as micrograd draws them:
@@ -146,7 +218,11 @@ impl Mlp {
                 params.push(0.0);
             }
         }
-        Ok(Mlp { layers, params })
+        Ok(Mlp {
+            layers,
+            params,
+            features: plain_features(nin),
+        })
     }
 
     /// Checks that `layers` chain and `params` has exactly their count (for loaded models).
@@ -174,6 +250,20 @@ impl Mlp {
                 "params has {} numbers but the layers need {needed}",
                 self.params.len()
             )));
+        }
+        if !self.features.is_empty() {
+            if self.features != features::canonical(&self.features) {
+                return Err(ShapeError(
+                    "features must be listed once each, in the order x1, x2, x1sq, x2sq, x1x2, sinx1, sinx2".into(),
+                ));
+            }
+            if self.features.len() != self.nin() {
+                return Err(ShapeError(format!(
+                    "{} features but the first layer takes {} inputs",
+                    self.features.len(),
+                    self.nin()
+                )));
+            }
         }
         if let Some(i) = self.params.iter().position(|p| !p.is_finite()) {
             return Err(ShapeError(format!("params[{i}] is not a finite number")));
@@ -213,6 +303,24 @@ impl Mlp {
             w: &self.params[start..start + layer.nin],
             b: self.params[start + layer.nin],
             activation: layer.activation,
+        }
+    }
+
+    /// The model's inputs for the 2-D point `(x1, x2)` (two nodes of its graph): its
+    /// features, or the two coordinates themselves for a model without features.
+    pub fn embed<'g>(&self, x1: Value<'g>, x2: Value<'g>) -> Vec<Value<'g>> {
+        if self.features.is_empty() {
+            return vec![x1, x2];
+        }
+        self.features.iter().map(|f| f.value(x1, x2)).collect()
+    }
+
+    /// The features the model takes from a 2-D point (x1 and x2 for one without features).
+    pub fn input_features(&self) -> &[Feature] {
+        if self.features.is_empty() {
+            &Feature::XY
+        } else {
+            &self.features
         }
     }
 

@@ -4,6 +4,7 @@
 
 use crate::data::{self, Dataset, Point, View};
 use crate::diagnose::{Finding, Watch, CHECK_EVERY};
+use crate::features::Feature;
 use crate::graphview::{self, GraphView};
 use crate::loss::Loss;
 use crate::nn::{Activation, Mlp};
@@ -40,6 +41,8 @@ pub struct Config {
     pub seed: u64,
     pub test_fraction: f64,
     pub hidden: Vec<usize>,
+    /// The network's inputs (see [`crate::features`]), in [`Feature::ALL`]'s order.
+    pub features: Vec<Feature>,
     pub activation: Activation,
     pub loss: Loss,
     pub learning_rate: f64,
@@ -64,6 +67,7 @@ impl Default for Config {
             seed: 1337,
             test_fraction: 0.2,
             hidden: vec![16, 16],
+            features: Feature::XY.to_vec(),
             activation: Activation::Relu,
             loss: Loss::Hinge,
             learning_rate: 0.1,
@@ -94,7 +98,7 @@ impl Config {
     }
 
     fn model(&self) -> Mlp {
-        Mlp::new(2, &self.hidden, 1, self.activation, self.seed)
+        Mlp::on_features(&self.features, &self.hidden, 1, self.activation, self.seed)
     }
 }
 

@@ -5,6 +5,7 @@
 //! table, and the page receives it as plain data ([`table`]), so a limit lives in one place.
 
 use crate::data::{Dataset, View};
+use crate::features::Feature;
 use crate::loss::Loss;
 use crate::nn::Activation;
 use crate::optim::OptimizerKind;
@@ -64,6 +65,10 @@ pub enum Kind {
     /// An optional `{ xmin, xmax, ymin, ymax }` within `range`, each side at least
     /// [`VIEW_MIN_WIDTH`] wide.
     View,
+    /// Any non-empty subset of the choices (check boxes), `a,b,c` in a link.
+    Set {
+        choices: &'static [Choice],
+    },
     /// One of a few values (a slider of stops).
     Stops {
         stops: &'static [u32],
@@ -195,6 +200,23 @@ pub const SETTINGS: &[Setting] = &[
         ..BASE
     },
     Setting {
+        name: "features",
+        kind: Kind::Set {
+            choices: &[
+                choice("x1", "x1", "the point's first coordinate"),
+                choice("x2", "x2", "the point's second coordinate"),
+                choice("x1sq", "x1²", "x1 squared"),
+                choice("x2sq", "x2²", "x2 squared"),
+                choice("x1x2", "x1·x2", "the product of the coordinates"),
+                choice("sinx1", "sin(x1)", "the sine of x1"),
+                choice("sinx2", "sin(x2)", "the sine of x2"),
+            ],
+        },
+        label: "Input features",
+        help: "What the network sees of each point: the coordinates, their squares, product and sines; rebuilds the network",
+        ..BASE
+    },
+    Setting {
         name: "activation",
         kind: Kind::Choice {
             choices: &[
@@ -202,6 +224,11 @@ pub const SETTINGS: &[Setting] = &[
                 choice("tanh", "tanh", "the hyperbolic tangent, from -1 to 1"),
                 choice("sigmoid", "sigmoid", "1 / (1 + e^-x), from 0 to 1"),
                 choice("linear", "none (linear)", "no nonlinearity: the network is a linear model"),
+                choice("leaky_relu", "leaky ReLU", "x above 0, 0.01 x below: a ReLU that never quite dies"),
+                choice("elu", "ELU", "x above 0, e^x - 1 below: smooth, negative outputs down to -1"),
+                choice("silu", "SiLU (swish)", "x · sigmoid(x): a smooth ReLU that dips a little below 0"),
+                choice("softplus", "softplus", "ln(1 + e^x): a smooth ReLU, always positive"),
+                choice("sine", "sine", "sin(x): periodic, draws stripes and waves"),
             ],
         },
         label: "Activation",
@@ -386,6 +413,8 @@ pub enum Val {
     /// `[x, y, label]` each; a malformed point is NaN, which [`check`] drops and counts.
     Points(Vec<[f64; 3]>),
     View(Option<View>),
+    /// A set's chosen values.
+    Names(Vec<String>),
 }
 
 /// As JSON (the table's defaults): a whole number as an integer, as serde writes the config's
@@ -400,6 +429,7 @@ impl Serialize for Val {
             Val::List(l) => s.collect_seq(l.iter().map(|&x| x as u64)),
             Val::Points(p) => p.serialize(s),
             Val::View(v) => v.serialize(s),
+            Val::Names(n) => n.serialize(s),
         }
     }
 }
@@ -415,6 +445,11 @@ impl From<&serde_json::Value> for Val {
             J::String(t) => Val::Text(t.clone()),
             // Shown as "a value that is not a finite number".
             J::Null => Val::Num(f64::NAN),
+            J::Array(a) if a.iter().all(|x| x.is_string()) => Val::Names(
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect(),
+            ),
             // Shown as written; never a valid choice.
             J::Array(_) => Val::Text("[...]".into()),
             J::Object(_) => Val::Text("{...}".into()),
@@ -423,13 +458,7 @@ impl From<&serde_json::Value> for Val {
 }
 
 /// The enums behind the choices, in the table's order (tests/settings.rs checks it against
-/// serde's names); [`Dataset::ALL`] is the data sets'.
-const ACTIVATIONS: [Activation; 4] = [
-    Activation::Relu,
-    Activation::Tanh,
-    Activation::Sigmoid,
-    Activation::Linear,
-];
+/// serde's names); [`Dataset::ALL`] and [`Activation::ALL`] are in the table's order too.
 const LOSSES: [Loss; 3] = [Loss::Hinge, Loss::Bce, Loss::Mse];
 const OPTIMIZERS: [OptimizerKind; 3] = [
     OptimizerKind::Sgd,
@@ -439,7 +468,7 @@ const OPTIMIZERS: [OptimizerKind; 3] = [
 
 fn choices(name: &str) -> &'static [Choice] {
     match find(name).map(|s| &s.kind) {
-        Some(Kind::Choice { choices }) => choices,
+        Some(Kind::Choice { choices } | Kind::Set { choices }) => choices,
         _ => &[],
     }
 }
@@ -474,6 +503,12 @@ impl Config {
             "batch_size" => num(self.batch_size as f64),
             "lr_decay" => Val::Bool(self.lr_decay),
             "points" => Val::Points(self.points.clone()),
+            "features" => Val::Names(
+                self.features
+                    .iter()
+                    .map(|&f| choices(name)[f as usize].value.to_string())
+                    .collect(),
+            ),
             _ => Val::View(self.view),
         }
     }
@@ -487,7 +522,9 @@ impl Config {
             ("seed", Val::Num(x)) => self.seed = x as u64,
             ("test_fraction", Val::Num(x)) => self.test_fraction = x,
             ("hidden", Val::List(l)) => self.hidden = l.iter().map(|&n| n as usize).collect(),
-            ("activation", Val::Text(t)) => self.activation = ACTIVATIONS[choice_index(name, &t)],
+            ("activation", Val::Text(t)) => {
+                self.activation = Activation::ALL[choice_index(name, &t)]
+            }
             ("loss", Val::Text(t)) => self.loss = LOSSES[choice_index(name, &t)],
             ("learning_rate", Val::Num(x)) => self.learning_rate = x,
             ("l2", Val::Num(x)) => self.l2 = x,
@@ -497,6 +534,12 @@ impl Config {
             ("lr_decay", Val::Bool(b)) => self.lr_decay = b,
             ("points", Val::Points(p)) => self.points = p,
             ("view", Val::View(v)) => self.view = v,
+            ("features", Val::Names(n)) => {
+                self.features = n
+                    .iter()
+                    .map(|t| Feature::ALL[choice_index(name, t)])
+                    .collect()
+            }
             _ => {}
         }
     }
@@ -694,6 +737,10 @@ impl Setting {
                 let s: Vec<String> = stops.iter().map(|s| s.to_string()).collect();
                 format!("one of {}", s.join(", "))
             }
+            Kind::Set { choices } => {
+                let names: Vec<&str> = choices.iter().map(|c| c.value).collect();
+                format!("one or more of {}, separated by commas", names.join(", "))
+            }
         }
     }
 
@@ -793,6 +840,35 @@ pub fn check(s: &Setting, v: &Val) -> Result<(Val, Vec<String>), String> {
                 ));
             }
             Val::Points(kept)
+        }
+        (Kind::Set { choices }, Val::Names(names)) => {
+            // Known names once each, in the table's order; unknown ones are named and dropped.
+            let unknown: Vec<String> = names
+                .iter()
+                .filter(|n| !choices.iter().any(|c| c.value == n.as_str()))
+                .map(|n| echo(n))
+                .collect();
+            let kept: Vec<String> = choices
+                .iter()
+                .filter(|c| names.iter().any(|n| n == c.value))
+                .map(|c| c.value.to_string())
+                .collect();
+            if kept.is_empty() {
+                return Err(s.problem(&value_text(v)));
+            }
+            if !unknown.is_empty() {
+                notes.push(format!(
+                    "{}: ignored {} (not one of {})",
+                    s.name,
+                    unknown.join(", "),
+                    choices
+                        .iter()
+                        .map(|c| c.value)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            Val::Names(kept)
         }
         (Kind::View, Val::View(Some(w)))
             if [w.xmin, w.xmax, w.ymin, w.ymax].iter().all(|&x| r.has(x))
@@ -904,6 +980,13 @@ fn parse_text(s: &Setting, raw: &str) -> Option<Val> {
     let whole = !matches!(s.kind, Kind::Number | Kind::Points | Kind::View);
     Some(match (&s.kind, numbers(t, whole).as_deref()) {
         (Kind::Choice { .. }, _) => Val::Text(t.into()),
+        (Kind::Set { .. }, _) => Val::Names(
+            t.split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(String::from)
+                .collect(),
+        ),
         (Kind::Bool, _) => Val::Bool(match t {
             "1" | "true" => true,
             "0" | "false" => false,
@@ -1013,6 +1096,7 @@ fn url_text(v: &Val) -> String {
         ),
         Val::View(Some(w)) => join([w.xmin, w.xmax, w.ymin, w.ymax].map(num_text).to_vec(), ","),
         Val::View(None) => String::new(),
+        Val::Names(n) => n.join(","),
     }
 }
 

@@ -207,7 +207,8 @@ impl Trainer {
         let mut correct = 0;
         for i in batch.indices(&self.order) {
             let pt = train[i];
-            let score = self.model.forward(&p, &[g.value(pt.x), g.value(pt.y)])[0];
+            let x = self.model.embed(g.value(pt.x), g.value(pt.y));
+            let score = self.model.forward(&p, &x)[0];
             losses.push(self.config.loss.sample(score, g.value(pt.label)));
             correct += loss::correct(score.data(), pt.label) as usize;
         }
@@ -312,11 +313,7 @@ impl Trainer {
     /// Returns the loss on `points`. The gradient check and the stuck-network watch share it.
     pub fn relu_units_on(&mut self, points: &[Point], on: &mut Vec<bool>) -> f64 {
         // The model's ReLUs are the first kinks recorded: the loss's own come after.
-        let units = self
-            .kinks
-            .iter()
-            .take_while(|k| k.kind == KinkKind::Relu)
-            .count();
+        let units = self.kinks.iter().take_while(|k| k.unit).count();
         on.clear();
         on.resize(units, false);
         self.loss_and_kinks(points, |s, _, z| {
@@ -468,7 +465,7 @@ const NOISE_ULPS: f64 = 1e3;
 /// The kind of kink a finite difference can straddle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum KinkKind {
-    /// A hidden unit's ReLU at 0.
+    /// A hidden unit's ReLU (or leaky ReLU) at 0.
     Relu,
     /// The loss's own kink: the hinge at its margin (and BCE's stable form, whose kinks
     /// cancel, so a check never finds a mismatch there).
@@ -482,6 +479,8 @@ enum KinkKind {
 struct Kink {
     input: usize,
     kind: KinkKind,
+    /// A hidden ReLU unit (one that can die: a leaky ReLU's kink is not one).
+    unit: bool,
 }
 
 /// How many parameters mismatched only because their finite difference straddled a kink,
@@ -717,7 +716,7 @@ fn record(model: &Mlp, loss_kind: Loss) -> (Tape, TapeIds, Vec<Kink>) {
     let alpha = g.value(0.0);
     uniforms.push(alpha);
     let p = &uniforms[..model.params.len()];
-    let score = model.forward(p, &inputs[..2])[0];
+    let score = model.forward(p, &model.embed(inputs[0], inputs[1]))[0];
     let model_nodes = g.nodes().len();
     let l = loss_kind.sample(score, inputs[2]);
     let reg = loss::l2(&g, p, alpha);
@@ -731,8 +730,9 @@ fn record(model: &Mlp, loss_kind: Loss) -> (Tape, TapeIds, Vec<Kink>) {
         .iter()
         .enumerate()
         .filter_map(|(i, nd)| {
+            let in_model = i < model_nodes;
             let kind = match nd.op {
-                Op::Relu if i < model_nodes => KinkKind::Relu,
+                Op::Relu | Op::LeakyRelu if in_model => KinkKind::Relu,
                 Op::Relu => KinkKind::Hinge,
                 Op::Abs => KinkKind::Abs,
                 _ => return None,
@@ -740,6 +740,7 @@ fn record(model: &Mlp, loss_kind: Loss) -> (Tape, TapeIds, Vec<Kink>) {
             Some(Kink {
                 input: nd.a as usize,
                 kind,
+                unit: in_model && nd.op == Op::Relu,
             })
         })
         .collect();

@@ -115,6 +115,35 @@ fn overflow_is_not_a_panic() {
     assert!(z.grad().is_finite() && z.grad() > 0.0);
 }
 
+/// The new activations far out on both sides: finite values and finite, exact-limit slopes.
+#[test]
+fn activations_are_overflow_safe() {
+    for (x, name, value, slope) in [
+        (800.0, "softplus", 800.0, 1.0),
+        (-800.0, "softplus", 0.0, 0.0),
+        (800.0, "silu", 800.0, 1.0),
+        (-800.0, "silu", 0.0, 0.0),
+        (800.0, "elu", 800.0, 1.0),
+        (-800.0, "elu", -1.0, 0.0),
+        (-800.0, "leaky_relu", -8.0, 0.01),
+        (1e300, "sin", 1e300f64.sin(), 1e300f64.cos()),
+    ] {
+        let f = unary_cases().into_iter().find(|c| c.0 == name).unwrap().1;
+        let g = Graph::new();
+        let v = g.value(x);
+        let y = f(v);
+        y.backward();
+        assert!(y.data().is_finite() && v.grad().is_finite(), "{name}({x})");
+        assert!(close(y.data(), value, 1e-12), "{name}({x}) = {}", y.data());
+        assert!(close(v.grad(), slope, 1e-12), "{name}'({x}) = {}", v.grad());
+    }
+    // Softmax's stable form: the max of two logits gets the gradient, a tie goes to the first.
+    let g = Graph::new();
+    let (a, b) = (g.value(2.0), g.value(2.0));
+    a.max(b).backward();
+    assert_eq!((a.grad(), b.grad()), (1.0, 0.0));
+}
+
 #[test]
 fn clear_reuses_buffers() {
     let mut g = Graph::with_capacity(16);
@@ -193,6 +222,13 @@ fn unary_cases() -> Vec<(&'static str, UnaryFn)> {
         ("abs", |x| x.abs()),
         ("x*x", |x| x * x),
         ("x/x", |x| (x + 3.0) / (x + 3.0) * x),
+        ("sin", |x| x.sin()),
+        ("leaky_relu", |x| x.leaky_relu()),
+        ("elu", |x| x.elu()),
+        ("silu", |x| x.silu()),
+        ("softplus", |x| x.softplus()),
+        ("max", |x| x.max(x * 0.5 + 0.3)),
+        ("rmax", |x| (x * -1.5).max(x)),
     ]
 }
 
@@ -203,7 +239,11 @@ proptest! {
     fn every_op_matches_finite_differences(x in -3.0f64..3.0) {
         for (name, f) in unary_cases() {
             // Kinks (relu, abs at 0) have no derivative; stay away from them.
-            if (name == "relu" || name == "abs") && x.abs() < 1e-3 {
+            if matches!(name, "relu" | "abs" | "leaky_relu") && x.abs() < 1e-3 {
+                continue;
+            }
+            // max(x, x/2 + 0.3) switches at x = 0.6; max(-1.5x, x) at 0.
+            if (name == "max" && (x - 0.6).abs() < 1e-3) || (name == "rmax" && x.abs() < 1e-3) {
                 continue;
             }
             let (a, n) = (autograd(&f, x), numeric(&f, x));

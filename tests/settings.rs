@@ -4,6 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use micrograd_playground::data::{Dataset, View};
+use micrograd_playground::features::Feature;
 use micrograd_playground::loss::Loss;
 use micrograd_playground::nn::Activation;
 use micrograd_playground::optim::OptimizerKind;
@@ -310,12 +311,38 @@ fn views_are_bounded() {
     assert_eq!(p.config.points, vec![[0.0, 0.0, 1.0]]);
 }
 
+/// `features=` takes any subset in any order (kept in the table's order, once each); unknown
+/// names are named and dropped; none at all keeps x1, x2 and says why. `hidden=` is no layer.
+#[test]
+fn features_and_no_hidden_layer_in_a_link() {
+    let p = parse_hash("#features=x2sq,x1sq,zz,x1sq&hidden=");
+    assert_eq!(p.config.features, vec![Feature::X1sq, Feature::X2sq]);
+    assert_eq!(p.config.hidden, Vec::<usize>::new());
+    assert_eq!(p.notices.len(), 1, "{:?}", p.notices);
+    assert!(p.notices[0].contains("ignored \"zz\""), "{:?}", p.notices);
+    assert!(encode_hash(&p.config, 10, false).contains("&hidden=&features=x1sq,x2sq&"));
+    for bad in ["", "zz", ","] {
+        let p = parse_hash(&format!("#features={bad}"));
+        assert_eq!(p.config.features, Feature::XY.to_vec(), "{bad}");
+        assert!(
+            p.notices[0].starts_with("features must be one or more of x1, x2"),
+            "{:?}",
+            p.notices
+        );
+    }
+    // The model takes exactly the features, in order.
+    let pg = Playground::new(parse_hash("#features=sinx2,x1x2,x1").config);
+    let m = pg.model();
+    assert_eq!(m.features, vec![Feature::X1, Feature::X1x2, Feature::Sinx2]);
+    assert_eq!(m.nin(), 3);
+}
+
 #[test]
 fn encode_writes_the_format_the_page_always_had() {
     assert_eq!(
         encode_hash(&Config::default(), 10, false),
         "#dataset=moons&n_points=100&noise=0.1&seed=1337&test_fraction=0.2&hidden=16,16\
-         &activation=relu&loss=hinge&learning_rate=0.1&l2=0.0001&optimizer=sgd&momentum=0.9\
+         &features=x1,x2&activation=relu&loss=hinge&learning_rate=0.1&l2=0.0001&optimizer=sgd&momentum=0.9\
          &batch_size=0&lr_decay=0&speed=10&discretize=0"
     );
     let c = Config {
@@ -354,7 +381,8 @@ prop_compose! {
         dataset in prop::sample::select(Dataset::ALL.to_vec()),
         n_points in 10usize..=5000, noise in decimal(1..=999_999, -7..=-7), seed in any::<u32>(),
         test_fraction in decimal(1..=899_999, -6..=-6), hidden in prop::collection::vec(1usize..=32, 0..=6),
-        activation in prop::sample::select(vec![Activation::Relu, Activation::Tanh, Activation::Sigmoid, Activation::Linear]),
+        activation in prop::sample::select(Activation::ALL.to_vec()),
+        features in prop::sample::subsequence(Feature::ALL.to_vec(), 1..=7),
         loss in prop::sample::select(vec![Loss::Hinge, Loss::Bce, Loss::Mse]),
         learning_rate in decimal(100_000..=999_999, -9..=-5), l2 in decimal(1..=999_999, -12..=-7),
         optimizer in prop::sample::select(vec![OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Adam]),
@@ -365,7 +393,7 @@ prop_compose! {
         let milli = |k: i32| k as f64 / 1000.0;
         let custom = dataset == Dataset::Custom;
         Config {
-            dataset, n_points, noise, seed: seed as u64, test_fraction, hidden, activation, loss,
+            dataset, n_points, noise, seed: seed as u64, test_fraction, hidden, features, activation, loss,
             learning_rate, l2, optimizer, momentum: momentum as f64 / 100.0, batch_size, lr_decay,
             points: if custom {
                 points.iter().map(|&(x, y, l)| [milli(x), milli(y), if l { 1.0 } else { -1.0 }]).collect()

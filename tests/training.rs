@@ -4,6 +4,7 @@
 
 use micrograd_playground::data::{self, Dataset, Point};
 use micrograd_playground::engine::Graph;
+use micrograd_playground::features::Feature;
 use micrograd_playground::golden::Golden;
 use micrograd_playground::loss::Loss;
 use micrograd_playground::nn::{Activation, Mlp};
@@ -73,7 +74,7 @@ fn tape_matches_dynamic_graph_for_every_configuration() {
     data::split(&mut pts, 0.2, 3);
     let train: Vec<Point> = pts.iter().copied().filter(|p| !p.test).collect();
     for loss in [Loss::Hinge, Loss::Bce, Loss::Mse] {
-        for act in [Activation::Relu, Activation::Tanh, Activation::Sigmoid] {
+        for act in Activation::ALL {
             for (opt, batch) in [
                 (OptimizerKind::Sgd, 0),
                 (OptimizerKind::Momentum, 32),
@@ -97,7 +98,7 @@ fn tape_matches_dynamic_graph_for_every_configuration() {
                     let sb = b.step_dynamic(&train, &mut g);
                     let tag = format!("{loss:?} {act:?} {opt:?} batch {batch}");
                     assert!(
-                        (sa.loss - sb.loss).abs() < 1e-12,
+                        (sa.loss - sb.loss).abs() < 1e-12 * (1.0 + sa.loss.abs()),
                         "{tag}: {} vs {}",
                         sa.loss,
                         sb.loss
@@ -109,6 +110,72 @@ fn tape_matches_dynamic_graph_for_every_configuration() {
             }
         }
     }
+}
+
+/// Input features are engine ops on the point's two leaves: the tape replays them as the
+/// dynamic graph computes them, and their gradients pass the check.
+#[test]
+fn features_on_the_tape_match_the_dynamic_graph_and_the_check() {
+    let pts = Dataset::Xor.generate(150, 0.1, 4);
+    let cfg = TrainConfig {
+        loss: Loss::Bce,
+        learning_rate: 0.02,
+        lr_decay: false,
+        ..TrainConfig::default()
+    };
+    let model = Mlp::on_features(&Feature::ALL, &[4], 1, Activation::Tanh, 3);
+    assert_eq!(model.nin(), 7);
+    let (mut a, mut b) = (
+        Trainer::new(model.clone(), cfg.clone(), 1),
+        Trainer::new(model, cfg, 1),
+    );
+    let mut g = Graph::new();
+    for _ in 0..5 {
+        let (sa, sb) = (a.step(&pts), b.step_dynamic(&pts, &mut g));
+        assert!(
+            (sa.loss - sb.loss).abs() < 1e-12,
+            "{} vs {}",
+            sa.loss,
+            sb.loss
+        );
+        for (x, y) in a.grads().iter().zip(b.grads()) {
+            assert!((x - y).abs() < 1e-11 * (1.0 + x.abs()), "{x} vs {y}");
+        }
+    }
+    let c = a.gradient_check(&pts);
+    assert_eq!((c.errors, c.agree), (0, c.params), "{c:?}");
+}
+
+/// TensorFlow Playground's first lesson: circles need no hidden layer once the network sees
+/// x1² and x2² (the boundary is a circle, linear in those features).
+#[test]
+fn circles_with_squares_and_no_hidden_layer() {
+    let mut pts = Dataset::Circles.generate(300, 0.0, 5);
+    data::split(&mut pts, 0.5, 5);
+    let (train, test): (Vec<Point>, Vec<Point>) = pts.iter().partition(|p| !p.test);
+    let model = Mlp::on_features(&[Feature::X1sq, Feature::X2sq], &[], 1, Activation::Relu, 5);
+    let cfg = TrainConfig {
+        loss: Loss::Bce,
+        learning_rate: 0.03,
+        lr_decay: false,
+        ..TrainConfig::default()
+    };
+    let mut t = Trainer::new(model, cfg, 5);
+    for _ in 0..500 {
+        t.step(&train);
+    }
+    let (_, acc) = t.evaluate(&test);
+    assert!(acc > 0.95, "test accuracy {acc}");
+    // The same model without the squares cannot do it: a line cannot split a disc from a ring.
+    let mut flat = Trainer::new(
+        Mlp::on_features(&Feature::XY, &[], 1, Activation::Relu, 5),
+        t.config.clone(),
+        5,
+    );
+    for _ in 0..500 {
+        flat.step(&train);
+    }
+    assert!(flat.evaluate(&test).1 < 0.8);
 }
 
 #[test]
@@ -252,12 +319,15 @@ proptest::proptest! {
     #[test]
     fn batched_scores_equal_the_graph_forward(
         hidden in proptest::collection::vec(1usize..8, 0..4),
-        act in 0usize..4,
+        act in 0usize..Activation::ALL.len(),
         n in 1usize..150,
         seed in 0u64..1000,
     ) {
-        let activation = [Activation::Relu, Activation::Tanh, Activation::Sigmoid, Activation::Linear][act];
-        let mut model = Mlp::new(2, &hidden, 1, activation, seed);
+        let activation = Activation::ALL[act];
+        // Any features, in the table's order (those of `seed`'s bits).
+        let features: Vec<Feature> = Feature::ALL.iter().copied().enumerate()
+            .filter(|(k, _)| (seed >> k) & 1 == 1).map(|(_, f)| f).collect();
+        let mut model = Mlp::on_features(&features, &hidden, 1, activation, seed);
         // Non-zero biases, so a bias added in the wrong place would show.
         for (k, p) in model.params.iter_mut().enumerate() {
             *p += 0.01 * (k % 7) as f64 - 0.03;
@@ -269,7 +339,8 @@ proptest::proptest! {
         for i in 0..n {
             let g = Graph::new();
             let p = model.leaves(&g);
-            let want = model.forward(&p, &[g.value(xs[i]), g.value(ys[i])])[0].data();
+            let x = model.embed(g.value(xs[i]), g.value(ys[i]));
+            let want = model.forward(&p, &x)[0].data();
             proptest::prop_assert_eq!(out[i].to_bits(), want.to_bits(), "point {} of {}", i, n);
         }
     }
@@ -364,6 +435,36 @@ fn gradient_check_in_slices_is_about_fixed_weights() {
     t.begin_gradient_check(&pts);
     t.cancel_gradient_check();
     assert!(t.advance_gradient_check(5).is_none());
+}
+
+/// Every activation's local derivative, through a whole network and the tape, agrees with
+/// finite differences of the loss (leaky ReLU's kink is put apart, as ReLU's is).
+#[test]
+fn gradient_check_passes_for_every_activation() {
+    let pts = Dataset::Spiral.generate(80, 0.1, 2);
+    for act in Activation::ALL {
+        let mut t = Trainer::new(
+            Mlp::new(2, &[6, 5], 1, act, 9),
+            TrainConfig {
+                loss: Loss::Bce,
+                learning_rate: 0.05,
+                lr_decay: false,
+                ..TrainConfig::default()
+            },
+            9,
+        );
+        for _ in 0..10 {
+            t.step(&pts);
+        }
+        let c = t.gradient_check(&pts);
+        assert_eq!(c.errors, 0, "{act:?}: {c:?}");
+        assert_eq!(c.agree + c.kinks.total(), c.params, "{act:?}: {c:?}");
+        assert_eq!(
+            c.relu_units,
+            if act == Activation::Relu { 11 } else { 0 },
+            "{act:?}"
+        );
+    }
 }
 
 /// A point exactly on the hinge's margin: backprop takes relu'(0) = 0 there, the difference

@@ -11,8 +11,9 @@ use crate::simd::F64x2;
 
 // Op codes for const generics: with the op a compile-time constant inside each kernel, the
 // `match` in `Op::eval`/`Op::local_grads` folds away and the loops vectorize. Only the ops of
-// networks and their usual losses get a kernel of their own; the rare ones (`/`, `powf`,
-// `exp`, `ln`, `abs`) share one that matches at run time, which keeps the wasm bundle small.
+// networks (every activation) and their usual losses get a kernel of their own; the rare ones
+// (`/`, `powf`, `exp`, `ln`, `abs`, `max`) share one that matches at run time, which keeps
+// the wasm bundle small.
 const GENERIC: u8 = 0;
 const ADD: u8 = 1;
 const SUB: u8 = 2;
@@ -21,6 +22,11 @@ const NEG: u8 = 4;
 const TANH: u8 = 5;
 const RELU: u8 = 6;
 const SIGMOID: u8 = 7;
+const LEAKY_RELU: u8 = 8;
+const ELU: u8 = 9;
+const SILU: u8 = 10;
+const SOFTPLUS: u8 = 11;
+const SIN: u8 = 12;
 
 #[inline(always)]
 fn op_of<const K: u8>(op: Op) -> Op {
@@ -32,6 +38,11 @@ fn op_of<const K: u8>(op: Op) -> Op {
         TANH => Op::Tanh,
         RELU => Op::Relu,
         SIGMOID => Op::Sigmoid,
+        LEAKY_RELU => Op::LeakyRelu,
+        ELU => Op::Elu,
+        SILU => Op::Silu,
+        SOFTPLUS => Op::Softplus,
+        SIN => Op::Sin,
         _ => op,
     }
 }
@@ -48,6 +59,11 @@ macro_rules! dispatch {
             Op::Tanh => $kernel::<TANH>($op, $($arg),*),
             Op::Relu => $kernel::<RELU>($op, $($arg),*),
             Op::Sigmoid => $kernel::<SIGMOID>($op, $($arg),*),
+            Op::LeakyRelu => $kernel::<LEAKY_RELU>($op, $($arg),*),
+            Op::Elu => $kernel::<ELU>($op, $($arg),*),
+            Op::Silu => $kernel::<SILU>($op, $($arg),*),
+            Op::Softplus => $kernel::<SOFTPLUS>($op, $($arg),*),
+            Op::Sin => $kernel::<SIN>($op, $($arg),*),
             _ => $kernel::<GENERIC>($op, $($arg),*),
         }
     };

@@ -4,7 +4,7 @@
 
 import { $, setText } from './dom.js';
 import { fmtL2, fmtSci, roundSig } from './format.js';
-import { CONTROL_IDS, applySettings, buildDatasetChoices, logSlider, stopIndex } from './settings.js';
+import { CONTROL_IDS, applySettings, buildDatasetChoices, buildSetChoices, logSlider, stopIndex } from './settings.js';
 
 
 /**
@@ -14,6 +14,7 @@ import { CONTROL_IDS, applySettings, buildDatasetChoices, logSlider, stopIndex }
 export function createControls(app, settings, actions) {
   buildDatasetChoices(settings.get('dataset'), $('ds-grid'));
   applySettings(settings, CONTROL_IDS);
+  const featureBoxes = buildSetChoices(settings.get('features'), $('features'), $('features-legend'), 'feat-');
   const datasets = settings.get('dataset').kind.choices.map((c) => c.value);
   const lrScale = logSlider(settings.get('learning_rate'));
   const l2Scale = logSlider(settings.get('l2'));
@@ -154,6 +155,7 @@ export function createControls(app, settings, actions) {
     el.nPoints.title = custom ? 'Not used for your own points' : settings.get('n_points').help;
     showPercent(el.testFraction, el.testFractionValue, c.test_fraction);
 
+    for (const box of featureBoxes) box.checked = c.features.includes(box.value);
     el.layers.value = String(c.hidden.length);
     buildNeuronInputs(c.hidden);
     el.activation.value = c.activation;
@@ -298,6 +300,17 @@ export function createControls(app, settings, actions) {
     actions.rebuild({ hidden: sizes });
   }
 
+  for (const box of featureBoxes) {
+    box.addEventListener('change', () => {
+      const features = featureBoxes.filter((b) => b.checked).map((b) => b.value);
+      if (features.length === 0) {
+        box.checked = true;
+        actions.notify('The network needs at least one input feature.', { kind: 'info' });
+        return;
+      }
+      actions.rebuild({ features });
+    });
+  }
   el.activation.addEventListener('change', () => actions.rebuild({ activation: el.activation.value }));
   el.loss.addEventListener('change', () => actions.rebuild({ loss: el.loss.value }));
   el.seed.addEventListener('change', () => {

@@ -64,6 +64,18 @@ export function localRule(op, k, names, out) {
       return `1/${a}`;
     case 'abs':
       return `sign(${a})`;
+    case 'sin':
+      return `cos(${a})`;
+    case 'LeakyReLU':
+      return `(1 if ${a} > 0, else 0.01)`;
+    case 'ELU':
+      return `(1 if ${a} > 0, else ${o} + 1)`;
+    case 'SiLU':
+      return `s·(1 + ${a}·(1 ${MINUS} s)), s = sigmoid(${a})`;
+    case 'softplus':
+      return `sigmoid(${a})`;
+    case 'max':
+      return k === 0 ? `(1 if ${a} ≥ ${b}, else 0)` : `(1 if ${b} > ${a}, else 0)`;
     default:
       return '';
   }

@@ -117,6 +117,26 @@ export function applySettings(settings, ids) {
   }
 }
 
+/** One check box per choice of a `set` setting (input features), ids `${prefix}${value}`. */
+export function buildSetChoices(entry, grid, legend, prefix) {
+  legend.textContent = entry.label;
+  legend.title = entry.help;
+  grid.replaceChildren(
+    ...entry.kind.choices.map((c) => {
+      const label = document.createElement('label');
+      label.title = c.help;
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.id = `${prefix}${c.value}`;
+      box.value = c.value;
+      box.checked = entry.default.includes(c.value);
+      label.append(box, document.createTextNode(c.label));
+      return label;
+    }),
+  );
+  return [...grid.querySelectorAll('input')];
+}
+
 /** The dataset radios (with their thumbnails), one per choice of the `dataset` setting. */
 export function buildDatasetChoices(entry, grid) {
   grid.replaceChildren(
