@@ -1,7 +1,11 @@
-//! Two-dimensional classification data sets, each deterministic for a seed on every platform:
-//! scikit-learn's `make_moons` (micrograd's demo), TensorFlow Playground's circle, xor, two
-//! gaussians and spiral, and the circle-in-a-square of "micrograd without looking".
-//! Labels are -1 and +1, as micrograd's hinge loss wants them.
+//! Two-dimensional data sets, each deterministic for a seed on every platform: scikit-learn's
+//! `make_moons` (micrograd's demo), TensorFlow Playground's circle, xor, two gaussians, spiral
+//! and its two regression sets (plane, multi gaussian), the circle-in-a-square of "micrograd
+//! without looking", and blobs and spirals of up to six classes.
+//!
+//! Labels: two classes are -1 and +1, as micrograd's hinge loss wants them (class 0 is -1,
+//! class 1 is +1: [`class_label`]); three or more are the class index 0, 1, ...; a regression
+//! set's label is its target value.
 
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
@@ -12,7 +16,7 @@ use std::f64::consts::PI;
 pub struct Point {
     pub x: f64,
     pub y: f64,
-    /// -1 or +1.
+    /// -1 or +1 (two classes), the class index (more), or the target (regression).
     pub label: f64,
     #[serde(default)]
     pub test: bool,
@@ -63,20 +67,76 @@ pub enum Dataset {
     Spiral,
     Gaussians,
     CircleSquare,
-    /// Points the user placed by hand.
+    /// Gaussian blobs, one per class, around a circle.
+    Blobs,
+    /// Regression: a linear function of x1 and x2.
+    Plane,
+    /// Regression: signed gaussian bumps.
+    Multigauss,
+    /// Points the user placed by hand (or imported).
     Custom,
 }
 
+/// What a data set asks of the network: a class per point, or a number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    Classification,
+    Regression,
+}
+
+/// The most classes a classification set may have.
+pub const MAX_CLASSES: usize = 6;
+
+/// The label of class `k` of `classes`: -1 and +1 for two classes (class 1 is +1), else `k`.
+pub fn class_label(k: usize, classes: usize) -> f64 {
+    if classes == 2 {
+        if k == 1 {
+            1.0
+        } else {
+            -1.0
+        }
+    } else {
+        k as f64
+    }
+}
+
+/// The class of label `y` of a set of `classes` (see [`class_label`]).
+pub fn class_of(y: f64, classes: usize) -> usize {
+    if classes == 2 {
+        (y > 0.0) as usize
+    } else {
+        y as usize
+    }
+}
+
 impl Dataset {
-    pub const ALL: [Dataset; 7] = [
+    pub const ALL: [Dataset; 10] = [
         Dataset::Moons,
         Dataset::Circles,
         Dataset::Xor,
         Dataset::Spiral,
         Dataset::Gaussians,
         Dataset::CircleSquare,
+        Dataset::Blobs,
+        Dataset::Plane,
+        Dataset::Multigauss,
         Dataset::Custom,
     ];
+
+    /// The problem the set poses; `None` for custom points, which can be either.
+    pub fn problem(self) -> Option<Problem> {
+        match self {
+            Dataset::Plane | Dataset::Multigauss => Some(Problem::Regression),
+            Dataset::Custom => None,
+            _ => Some(Problem::Classification),
+        }
+    }
+
+    /// Whether the set can have more than two classes.
+    pub fn multiclass(self) -> bool {
+        matches!(self, Dataset::Blobs | Dataset::Spiral | Dataset::Custom)
+    }
 
     /// The view that frames this data set (TensorFlow Playground's sets live on [-6, 6]^2).
     pub fn view(self) -> View {
@@ -87,16 +147,27 @@ impl Dataset {
         }
     }
 
-    /// `n` points with the given noise, the same for the same seed everywhere. `Custom` has none.
+    /// `n` points with the given noise, the same for the same seed everywhere, in two classes
+    /// (or as a regression set). `Custom` has none.
     pub fn generate(self, n: usize, noise: f64, seed: u64) -> Vec<Point> {
+        self.generate_classes(n, noise, seed, 2)
+    }
+
+    /// [`Dataset::generate`] with `classes` classes (2 to [`MAX_CLASSES`]) for the sets that
+    /// can have more ([`Dataset::multiclass`]); the others ignore it.
+    pub fn generate_classes(self, n: usize, noise: f64, seed: u64, classes: usize) -> Vec<Point> {
         let mut rng = Rng::new(seed);
+        let k = classes.clamp(2, MAX_CLASSES);
         match self {
             Dataset::Moons => moons(n, noise, &mut rng),
             Dataset::Circles => circles(n, noise, &mut rng),
             Dataset::Xor => xor(n, noise, &mut rng),
-            Dataset::Spiral => spiral(n, noise, &mut rng),
+            Dataset::Spiral => spiral(n, noise, k, &mut rng),
             Dataset::Gaussians => gaussians(n, noise, &mut rng),
             Dataset::CircleSquare => circle_square(n, noise, &mut rng),
+            Dataset::Blobs => blobs(n, noise, k, &mut rng),
+            Dataset::Plane => plane(n, noise, &mut rng),
+            Dataset::Multigauss => multigauss(n, noise, &mut rng),
             Dataset::Custom => Vec::new(),
         }
     }
@@ -180,12 +251,14 @@ fn xor(n: usize, noise: f64, rng: &mut Rng) -> Vec<Point> {
 }
 
 /// TensorFlow Playground's "spiral": two arms, r = 5i/m, t = 1.75 * 2pi * i/m (+ pi for the
-/// second arm), each coordinate jittered by U(-1, 1) * noise.
-fn spiral(n: usize, noise: f64, rng: &mut Rng) -> Vec<Point> {
-    let m = n / 2;
+/// second arm), each coordinate jittered by U(-1, 1) * noise. With `k` classes, `k` arms a
+/// `2pi / k` turn apart (two arms are TensorFlow Playground's, the first one +1).
+fn spiral(n: usize, noise: f64, k: usize, rng: &mut Rng) -> Vec<Point> {
     let mut pts = Vec::with_capacity(n);
-    for (arm, (delta, label)) in [(0.0, 1.0), (PI, -1.0)].into_iter().enumerate() {
-        let count = if arm == 0 { m } else { n - m };
+    for arm in 0..k {
+        let delta = 2.0 * PI * arm as f64 / k as f64;
+        let label = class_label(if k == 2 { 1 - arm } else { arm }, k);
+        let count = n * (arm + 1) / k - n * arm / k;
         for i in 0..count {
             let f = i as f64 / count.max(1) as f64;
             let r = 5.0 * f;
@@ -210,6 +283,71 @@ fn gaussians(n: usize, noise: f64, rng: &mut Rng) -> Vec<Point> {
             Point::new(c + sd * rng.normal(), c + sd * rng.normal(), label)
         })
         .collect()
+}
+
+/// `k` gaussian blobs (class `j` around angle `2pi j / k + pi / 4` on a circle of radius
+/// 3.5; for two classes near the gaussians' (2.5, 2.5) and (-2.5, -2.5)), with the
+/// gaussians' variance: 0.5 at noise 0 up to 4 at noise 0.5.
+fn blobs(n: usize, noise: f64, k: usize, rng: &mut Rng) -> Vec<Point> {
+    let sd = libm::sqrt(0.5 + 7.0 * noise.clamp(0.0, 0.5));
+    (0..n)
+        .map(|i| {
+            let class = i * k / n.max(1);
+            let angle = 2.0 * PI * class as f64 / k as f64 + PI / 4.0;
+            let (cx, cy) = (3.5 * libm::cos(angle), 3.5 * libm::sin(angle));
+            let label = class_label(class, k);
+            Point::new(cx + sd * rng.normal(), cy + sd * rng.normal(), label)
+        })
+        .collect()
+}
+
+/// TensorFlow Playground's regression "plane": uniform on [-6, 6]^2, target (x1 + x2) / 10 at
+/// the position jittered by U(-6, 6) * noise in each coordinate.
+fn plane(n: usize, noise: f64, rng: &mut Rng) -> Vec<Point> {
+    (0..n)
+        .map(|_| {
+            let (x, y) = (rng.range(-6.0, 6.0), rng.range(-6.0, 6.0));
+            let (nx, ny) = (rng.range(-6.0, 6.0) * noise, rng.range(-6.0, 6.0) * noise);
+            Point::new(x, y, plane_target(x + nx, y + ny))
+        })
+        .collect()
+}
+
+/// The plane's target without noise.
+pub fn plane_target(x: f64, y: f64) -> f64 {
+    (x + y) / 10.0
+}
+
+/// Regression "multi gaussian": uniform on [-6, 6]^2, the target a sum of six signed gaussian
+/// bumps (TensorFlow Playground's six centres, alternating signs, width 1.2), at the position
+/// jittered as the plane's.
+fn multigauss(n: usize, noise: f64, rng: &mut Rng) -> Vec<Point> {
+    (0..n)
+        .map(|_| {
+            let (x, y) = (rng.range(-6.0, 6.0), rng.range(-6.0, 6.0));
+            let (nx, ny) = (rng.range(-6.0, 6.0) * noise, rng.range(-6.0, 6.0) * noise);
+            Point::new(x, y, multigauss_target(x + nx, y + ny))
+        })
+        .collect()
+}
+
+/// The multi gaussian's target without noise.
+pub fn multigauss_target(x: f64, y: f64) -> f64 {
+    const BUMPS: [(f64, f64, f64); 6] = [
+        (-4.0, 2.5, 1.0),
+        (0.0, 2.5, -1.0),
+        (4.0, 2.5, 1.0),
+        (-4.0, -2.5, -1.0),
+        (0.0, -2.5, 1.0),
+        (4.0, -2.5, -1.0),
+    ];
+    BUMPS
+        .iter()
+        .map(|&(cx, cy, sign)| {
+            let d2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
+            sign * libm::exp(-d2 / (2.0 * 1.2 * 1.2))
+        })
+        .sum()
 }
 
 /// "micrograd without looking": uniform in a square of side sqrt(2 pi) centred on 0, +1 inside

@@ -7,7 +7,7 @@
 //! with edges operand -> op -> result.
 
 use crate::engine::{Graph, Op, Value};
-use crate::loss::Loss;
+use crate::loss::{Loss, Task};
 use crate::nn::Mlp;
 use serde::Serialize;
 use std::fmt::Write;
@@ -471,6 +471,7 @@ pub fn example_view(name: &str, x: &[f64]) -> Option<GraphView> {
 pub fn neuron_view(
     model: &Mlp,
     loss: Loss,
+    task: Task,
     layer: usize,
     index: usize,
     point: (f64, f64, f64),
@@ -496,8 +497,13 @@ pub fn neuron_view(
             range = r;
         }
     });
-    let y = g.value(point.2).with_label("label");
-    let l = loss.sample(out[0], y).with_label("loss");
+    let mut label = [0.0; crate::data::MAX_CLASSES];
+    task.label_values(point.2, &mut label);
+    let y: Vec<_> = label[..task.outputs()]
+        .iter()
+        .map(|&v| g.value(v).with_label("label"))
+        .collect();
+    let l = task.sample_loss(loss, &out, &y).with_label("loss");
     l.backward();
     // Label the neuron's parts and inputs as a textbook would.
     let nin = model.layers[layer].nin;

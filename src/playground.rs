@@ -2,11 +2,11 @@
 //! the boundary grid, and the JSON forms of it all. The wasm layer (`web`) only converts
 //! to and from JavaScript and calls this; native tests and fuzzing drive it directly.
 
-use crate::data::{self, Dataset, Point, View};
+use crate::data::{self, Dataset, Point, Problem, View, MAX_CLASSES};
 use crate::diagnose::{Finding, Watch, CHECK_EVERY};
 use crate::features::Feature;
 use crate::graphview::{self, GraphView};
-use crate::loss::Loss;
+use crate::loss::{Loss, Task};
 use crate::nn::{Activation, Mlp};
 use crate::optim::OptimizerKind;
 use crate::settings::{self, Val};
@@ -36,6 +36,10 @@ const LARGE_INPUT: f64 = 1000.0;
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub dataset: Dataset,
+    /// Classification or regression; the data set must be one of its own (or custom).
+    pub problem: Problem,
+    /// Classes of the data sets that can have more than two (blobs, spiral, custom).
+    pub classes: usize,
     pub n_points: usize,
     pub noise: f64,
     pub seed: u64,
@@ -51,6 +55,12 @@ pub struct Config {
     pub momentum: f64,
     pub batch_size: usize,
     pub lr_decay: bool,
+    /// Stop training at this step (0: no).
+    pub stop_step: u64,
+    /// Stop training after this many epochs (0: no).
+    pub stop_epoch: f64,
+    /// Stop training once a step's training loss is below this (0: no).
+    pub stop_loss: f64,
     /// Hand-placed points `[x, y, label]` (used when `dataset` is `custom`).
     pub points: Vec<[f64; 3]>,
     /// The plotted extent of a `custom` set (it keeps the frame of the set it came from);
@@ -62,6 +72,8 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             dataset: Dataset::Moons,
+            problem: Problem::Classification,
+            classes: 2,
             n_points: 100,
             noise: 0.1,
             seed: 1337,
@@ -76,6 +88,9 @@ impl Default for Config {
             momentum: 0.9,
             batch_size: 0,
             lr_decay: false,
+            stop_step: 0,
+            stop_epoch: 0.0,
+            stop_loss: 0.0,
             points: Vec::new(),
             view: None,
         }
@@ -85,6 +100,7 @@ impl Default for Config {
 impl Config {
     fn train_config(&self) -> TrainConfig {
         TrainConfig {
+            task: self.task(),
             loss: self.loss,
             l2: self.l2,
             learning_rate: self.learning_rate,
@@ -98,7 +114,26 @@ impl Config {
     }
 
     fn model(&self) -> Mlp {
-        Mlp::on_features(&self.features, &self.hidden, 1, self.activation, self.seed)
+        let outputs = self.task().outputs();
+        Mlp::on_features(
+            &self.features,
+            &self.hidden,
+            outputs,
+            self.activation,
+            self.seed,
+        )
+    }
+
+    /// What the network learns: regression, or the classes of the data set (two for the sets
+    /// that have only two).
+    pub fn task(&self) -> Task {
+        match self.problem {
+            Problem::Regression => Task::Regression,
+            Problem::Classification if self.dataset.multiclass() && self.classes > 2 => {
+                Task::Classes(self.classes.min(MAX_CLASSES))
+            }
+            Problem::Classification => Task::Binary,
+        }
     }
 }
 
@@ -111,11 +146,28 @@ pub struct Stats {
     pub train_accuracy: Option<f64>,
     pub test_loss: Option<f64>,
     pub test_accuracy: Option<f64>,
+    /// Root mean squared error (regression).
+    pub train_rmse: Option<f64>,
+    pub test_rmse: Option<f64>,
+    /// Counts by true class (row) and predicted class (column); the first `classes` rows and
+    /// columns are used (classification).
+    pub train_confusion: [[u32; MAX_CLASSES]; MAX_CLASSES],
+    pub test_confusion: [[u32; MAX_CLASSES]; MAX_CLASSES],
     pub learning_rate: f64,
     pub n_train: usize,
     pub n_test: usize,
     pub diverged: bool,
     pub message: Option<String>,
+}
+
+/// `k + c`: the most likely class `k` of logits `z` and its softmax probability `p` scaled
+/// to `c = (p - 1/K) / (1 - 1/K)` in [0, 1) (see [`Playground::boundary`]).
+fn class_and_confidence(z: &[f64]) -> f64 {
+    let k = Task::Classes(z.len()).predict(z);
+    // p = 1 / sum_j e^(z_j - z_k): no exp overflows, as z_k is the largest.
+    let p = 1.0 / z.iter().map(|&v| (v - z[k]).exp()).sum::<f64>();
+    let chance = 1.0 / z.len() as f64;
+    k as f64 + ((p - chance) / (1.0 - chance)).clamp(0.0, 0.999)
 }
 
 fn finite(x: f64) -> Option<f64> {
@@ -191,6 +243,10 @@ pub struct Playground {
     diverged_at: Option<u64>,
     /// Why the network may not be learning (see [`crate::diagnose`]).
     watch: Watch,
+    /// The last step's training loss: a loss target fires when the loss falls below it.
+    last_loss: f64,
+    /// The message of a stop not yet taken by [`Playground::take_stop`].
+    stop: Option<String>,
 }
 
 impl Playground {
@@ -213,6 +269,8 @@ impl Playground {
             notices,
             diverged_at: None,
             watch: Watch::new(),
+            last_loss: f64::INFINITY,
+            stop: None,
         };
         pg.regenerate();
         pg
@@ -238,7 +296,8 @@ impl Playground {
                 .map(|p| Point::new(p[0], p[1], p[2]))
                 .collect()
         } else {
-            c.dataset.generate(c.n_points, c.noise, c.seed)
+            c.dataset
+                .generate_classes(c.n_points, c.noise, c.seed, c.classes)
         };
         if c.dataset == Dataset::Custom {
             data::split_every(&mut self.points, c.test_fraction);
@@ -300,12 +359,16 @@ impl Playground {
         let mut done = 0;
         if self.diverged_at.is_none() {
             for _ in 0..n.min(MAX_STEPS_PER_CALL) {
+                let epoch = self.trainer.epoch(self.train.len());
                 let s = self.trainer.step(&self.train);
                 if s.diverged {
                     self.diverged_at = Some(s.step);
                     break;
                 }
                 done += 1;
+                if self.stop_now(epoch, s.loss) {
+                    break;
+                }
                 if self.trainer.step % CHECK_EVERY == 0 {
                     // The step's own loss and gradients say whether the network still learns.
                     let found = self.watch.check(&mut self.trainer, &self.train, s.loss);
@@ -316,17 +379,54 @@ impl Playground {
         done
     }
 
+    /// Whether the step just taken (from epoch `epoch_before`, with training loss `loss`)
+    /// reached a stop condition: the step count, an epoch or a loss below the target, each
+    /// as it is crossed, so Play goes on past it. The reason goes to [`Playground::take_stop`].
+    fn stop_now(&mut self, epoch_before: f64, loss: f64) -> bool {
+        let c = &self.config;
+        let step = self.trainer.step;
+        let epoch = self.trainer.epoch(self.train.len());
+        let before = std::mem::replace(&mut self.last_loss, loss);
+        let why = if c.stop_step > 0 && step == c.stop_step {
+            format!("reached step {}", c.stop_step)
+        } else if c.stop_epoch > 0.0 && epoch_before < c.stop_epoch && epoch >= c.stop_epoch {
+            format!("reached epoch {}", settings::num_text(c.stop_epoch))
+        } else if c.stop_loss > 0.0 && loss < c.stop_loss && before >= c.stop_loss {
+            format!(
+                "the training loss {} fell below {}",
+                settings::num_text(loss),
+                settings::num_text(c.stop_loss)
+            )
+        } else {
+            return false;
+        };
+        self.stop = Some(format!(
+            "Stopped at step {step}: {why} (your stop condition). Press Play to go on."
+        ));
+        true
+    }
+
+    /// The message of a stop condition met since the last call, if any (training stopped
+    /// there; the page pauses and says why).
+    pub fn take_stop(&mut self) -> Option<String> {
+        self.stop.take()
+    }
+
     /// Loss and accuracy on the training and test points now, without training.
     pub fn stats(&mut self) -> Stats {
-        let (train_loss, train_acc) = self.trainer.evaluate(&self.train);
-        let (test_loss, test_acc) = self.trainer.evaluate(&self.test);
+        let train = self.trainer.metrics(&self.train);
+        let test = self.trainer.metrics(&self.test);
         let mut s = Stats {
             step: self.trainer.step,
             epoch: self.trainer.epoch(self.train.len()),
-            train_loss: finite(train_loss),
-            train_accuracy: finite(train_acc),
-            test_loss: finite(test_loss),
-            test_accuracy: finite(test_acc),
+            train_loss: finite(train.loss),
+            train_accuracy: finite(train.accuracy),
+            test_loss: finite(test.loss),
+            test_accuracy: finite(test.accuracy),
+            train_rmse: finite(train.rmse),
+            test_rmse: finite(test.rmse),
+            train_confusion: train.confusion,
+            test_confusion: test.confusion,
             learning_rate: self.trainer.config.learning_rate_at(self.trainer.step),
             n_train: self.train.len(),
             n_test: self.test.len(),
@@ -363,15 +463,21 @@ impl Playground {
         s
     }
 
-    /// The model's confidence in [-1, 1] on a `res` x `res` grid over the view: row-major,
-    /// row 0 at the top (`ymax`), column 0 at `xmin`, each cell sampled at its centre.
+    /// The model's answer on a `res` x `res` grid over the view: row-major, row 0 at the top
+    /// (`ymax`), column 0 at `xmin`, each cell sampled at its centre. Per cell: for two
+    /// classes the confidence in [-1, 1] (its sign is the class); for `K` classes the most
+    /// likely class plus its confidence, `k + c` with `c` in [0, 1) (0 at a tie of all `K`,
+    /// near 1 when sure); for regression the predicted value. Never NaN: a non-finite answer
+    /// is drawn as undecided (0).
     pub fn boundary(&mut self, res: usize) -> &[f32] {
         let res = res.clamp(2, MAX_RESOLUTION);
         let v = self.view();
         let n = res * res;
+        let task = self.config.task();
+        let outputs = task.outputs();
         self.grid_x.resize(n, 0.0);
         self.grid_y.resize(n, 0.0);
-        self.scores.resize(n, 0.0);
+        self.scores.resize(n * outputs, 0.0);
         self.boundary.resize(n, 0.0);
         let (dx, dy) = (
             (v.xmax - v.xmin) / res as f64,
@@ -391,13 +497,20 @@ impl Playground {
             &mut self.scratch,
         );
         let loss = self.config.loss;
-        for (b, &s) in self.boundary.iter_mut().zip(&self.scores) {
-            // A non-finite score is drawn as "undecided" (0), never as NaN.
-            *b = if s.is_finite() {
-                loss.confidence(s) as f32
-            } else {
-                0.0
+        let scores = &self.scores;
+        for (i, b) in self.boundary.iter_mut().enumerate() {
+            let cell = match task {
+                Task::Binary => loss.confidence(scores[i]),
+                Task::Regression => scores[i],
+                Task::Classes(k) => {
+                    let mut z = [0.0; MAX_CLASSES];
+                    for (j, zj) in z.iter_mut().take(k).enumerate() {
+                        *zj = scores[j * n + i];
+                    }
+                    class_and_confidence(&z[..k])
+                }
             };
+            *b = if cell.is_finite() { cell as f32 } else { 0.0 };
         }
         &self.boundary
     }
@@ -409,6 +522,7 @@ impl Playground {
         graphview::neuron_view(
             &self.trainer.model,
             self.config.loss,
+            self.config.task(),
             layer,
             index,
             (p.x, p.y, p.label),
@@ -471,6 +585,9 @@ impl Playground {
             "batch_size" => t.config.batch_size = c.batch_size,
             "lr_decay" => t.config.lr_decay = c.lr_decay,
             "optimizer" => t.set_optimizer(c.optimizer),
+            // A new loss target fires as soon as the loss is below it.
+            "stop_loss" => self.last_loss = f64::INFINITY,
+            "stop_step" | "stop_epoch" => {}
             _ => unreachable!("every live config setting has an arm"),
         }
         self.resume();

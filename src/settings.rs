@@ -4,9 +4,9 @@
 //! of the playground and the URL hash codec ([`parse_hash`], [`encode_hash`]) go through this
 //! table, and the page receives it as plain data ([`table`]), so a limit lives in one place.
 
-use crate::data::{Dataset, View};
+use crate::data::{Dataset, Problem, View, MAX_CLASSES};
 use crate::features::Feature;
-use crate::loss::Loss;
+use crate::loss::{Loss, Task};
 use crate::nn::Activation;
 use crate::optim::OptimizerKind;
 use crate::playground::Config;
@@ -143,11 +143,34 @@ pub const SETTINGS: &[Setting] = &[
                 choice("spiral", "spiral", "Two interleaved spiral arms: hard, needs a deeper network"),
                 choice("gaussians", "gaussians", "Two Gaussian blobs: nearly linearly separable"),
                 choice("circle_square", "circle in square", "Points in a square, +1 inside the unit circle (micrograd without looking)"),
+                choice("blobs", "blobs", "One Gaussian blob per class, around a circle: 2 to 6 classes"),
+                choice("plane", "plane", "Regression: the target is a tilted plane, (x1 + x2) / 10"),
+                choice("multigauss", "multi gaussian", "Regression: the target is six bumps, up and down"),
                 choice("custom", "custom", "Your own points: click the plot to add them (choosing this keeps the current points so you can edit them)"),
             ],
         },
         label: "Dataset",
         help: "The points the network learns to separate; regenerates the data",
+        ..BASE
+    },
+    Setting {
+        name: "problem",
+        kind: Kind::Choice {
+            choices: &[
+                choice("classification", "classification", "each point has a class; the network learns to tell them apart"),
+                choice("regression", "regression", "each point has a number; the network learns to predict it"),
+            ],
+        },
+        label: "Problem",
+        help: "Classes or numbers: picks the data sets and the loss that go with it; regenerates the data",
+        ..BASE
+    },
+    Setting {
+        name: "classes",
+        range: range(2.0, MAX_CLASSES as f64),
+        step: Some(1.0),
+        label: "Classes",
+        help: "How many classes blobs, spiral and your own points have (2 to 6); regenerates the data",
         ..BASE
     },
     Setting {
@@ -242,10 +265,11 @@ pub const SETTINGS: &[Setting] = &[
                 choice("hinge", "hinge (max-margin)", "micrograd's SVM max-margin loss"),
                 choice("bce", "cross-entropy", "binary cross-entropy of the sigmoid of the output"),
                 choice("mse", "mean squared error", "the squared distance of the output from the label"),
+                choice("huber", "Huber", "squared error near the target, growing only linearly far from it: robust to outliers"),
             ],
         },
         label: "Loss",
-        help: "What training minimises: hinge (micrograd's max-margin), cross-entropy, or squared error",
+        help: "What training minimises for two classes: hinge (micrograd's max-margin), cross-entropy, squared error or Huber; regression takes squared error or Huber, more classes softmax cross-entropy",
         ..BASE
     },
     Setting {
@@ -308,6 +332,35 @@ pub const SETTINGS: &[Setting] = &[
         live: true,
         label: "Learning-rate decay",
         help: "Lower the learning rate as training goes on (micrograd's demo schedule)",
+        ..BASE
+    },
+    Setting {
+        name: "stop_step",
+        range: range(0.0, 1e9),
+        step: Some(1.0),
+        live: true,
+        label: "Stop at step",
+        help: "Pause training when the step count reaches this (0: never)",
+        ..BASE
+    },
+    Setting {
+        name: "stop_epoch",
+        kind: Kind::Number,
+        range: range(0.0, 1e6),
+        step: Some(1.0),
+        live: true,
+        label: "Stop at epoch",
+        help: "Pause training after this many passes over the training points (0: never)",
+        ..BASE
+    },
+    Setting {
+        name: "stop_loss",
+        kind: Kind::Number,
+        range: range(0.0, 10.0),
+        step: Some(0.001),
+        live: true,
+        label: "Stop below loss",
+        help: "Pause training once a step's training loss falls below this (0: never)",
         ..BASE
     },
     Setting {
@@ -459,7 +512,8 @@ impl From<&serde_json::Value> for Val {
 
 /// The enums behind the choices, in the table's order (tests/settings.rs checks it against
 /// serde's names); [`Dataset::ALL`] and [`Activation::ALL`] are in the table's order too.
-const LOSSES: [Loss; 3] = [Loss::Hinge, Loss::Bce, Loss::Mse];
+const LOSSES: [Loss; 4] = [Loss::Hinge, Loss::Bce, Loss::Mse, Loss::Huber];
+const PROBLEMS: [Problem; 2] = [Problem::Classification, Problem::Regression];
 const OPTIMIZERS: [OptimizerKind; 3] = [
     OptimizerKind::Sgd,
     OptimizerKind::Momentum,
@@ -489,6 +543,8 @@ impl Config {
         let num = |x: f64| Val::Num(x);
         match name {
             "dataset" => chosen(name, self.dataset as usize),
+            "problem" => chosen(name, self.problem as usize),
+            "classes" => num(self.classes as f64),
             "n_points" => num(self.n_points as f64),
             "noise" => num(self.noise),
             "seed" => num(self.seed as f64),
@@ -502,6 +558,9 @@ impl Config {
             "momentum" => num(self.momentum),
             "batch_size" => num(self.batch_size as f64),
             "lr_decay" => Val::Bool(self.lr_decay),
+            "stop_step" => num(self.stop_step as f64),
+            "stop_epoch" => num(self.stop_epoch),
+            "stop_loss" => num(self.stop_loss),
             "points" => Val::Points(self.points.clone()),
             "features" => Val::Names(
                 self.features
@@ -517,6 +576,8 @@ impl Config {
     pub fn put(&mut self, name: &str, v: Val) {
         match (name, v) {
             ("dataset", Val::Text(t)) => self.dataset = Dataset::ALL[choice_index(name, &t)],
+            ("problem", Val::Text(t)) => self.problem = PROBLEMS[choice_index(name, &t)],
+            ("classes", Val::Num(x)) => self.classes = x as usize,
             ("n_points", Val::Num(x)) => self.n_points = x as usize,
             ("noise", Val::Num(x)) => self.noise = x,
             ("seed", Val::Num(x)) => self.seed = x as u64,
@@ -532,6 +593,9 @@ impl Config {
             ("momentum", Val::Num(x)) => self.momentum = x,
             ("batch_size", Val::Num(x)) => self.batch_size = x as usize,
             ("lr_decay", Val::Bool(b)) => self.lr_decay = b,
+            ("stop_step", Val::Num(x)) => self.stop_step = x as u64,
+            ("stop_epoch", Val::Num(x)) => self.stop_epoch = x,
+            ("stop_loss", Val::Num(x)) => self.stop_loss = x,
             ("points", Val::Points(p)) => self.points = p,
             ("view", Val::View(v)) => self.view = v,
             ("features", Val::Names(n)) => {
@@ -727,7 +791,7 @@ impl Setting {
                 num_text(self.count().max)
             ),
             Kind::Points => format!(
-                "points x,y,label separated by ';', label 1 or -1, coordinates from {lo} to {hi}"
+                "points x,y,label separated by ';', numbers from {lo} to {hi} (label 1 or -1 for two classes, the class from 0 for more, the target for regression)"
             ),
             Kind::View => format!(
                 "xmin,xmax,ymin,ymax from {lo} to {hi}, each side at least {} wide",
@@ -828,7 +892,8 @@ pub fn check(s: &Setting, v: &Val) -> Result<(Val, Vec<String>), String> {
                     list.len()
                 ));
             }
-            let ok = |p: &&[f64; 3]| r.has(p[0]) && r.has(p[1]) && (p[2] == 1.0 || p[2] == -1.0);
+            // The label's kind depends on the problem: `Config::fit_problem` checks it.
+            let ok = |p: &&[f64; 3]| r.has(p[0]) && r.has(p[1]) && r.has(p[2]);
             let kept: Vec<[f64; 3]> = list.iter().take(max).filter(ok).copied().collect();
             let dropped = list.len().min(max) - kept.len();
             if dropped > 0 {
@@ -918,6 +983,40 @@ impl Config {
                 }
             };
             self.put(s.name, v);
+        }
+        self.fit_problem(notes);
+    }
+
+    /// Makes the settings agree with the problem: a generated data set decides it (custom
+    /// points can be either), regression takes a loss of its own, and hand-placed points
+    /// must be labelled as the problem labels them.
+    fn fit_problem(&mut self, notes: &mut Vec<String>) {
+        if let Some(p) = self.dataset.problem() {
+            self.problem = p;
+        }
+        if self.problem == Problem::Regression && matches!(self.loss, Loss::Hinge | Loss::Bce) {
+            notes.push(format!(
+                "loss: {} is for classification; regression uses mse (or huber)",
+                choices("loss")[self.loss as usize].value
+            ));
+            self.loss = Loss::Mse;
+        }
+        let task = self.task();
+        let before = self.points.len();
+        self.points.retain(|p| match task {
+            Task::Regression => true,
+            Task::Binary => p[2] == 1.0 || p[2] == -1.0,
+            Task::Classes(k) => p[2].fract() == 0.0 && (0.0..k as f64).contains(&p[2]),
+        });
+        let dropped = before - self.points.len();
+        if dropped > 0 {
+            let labels = match task {
+                Task::Classes(k) => format!("a class from 0 to {}", k - 1),
+                _ => "1 or -1".into(),
+            };
+            notes.push(format!(
+                "points: dropped {dropped} whose label is not {labels}"
+            ));
         }
     }
 }
@@ -1056,6 +1155,7 @@ pub fn parse_hash(hash: &str) -> ParsedHash {
                 None => notices.push(format!("{}: ignored", s.problem(&echo(&raw)))),
             }
         }
+        out.config.fit_problem(notices);
     }
     if notices.len() > MAX_NOTICES {
         let more = notices.len() - MAX_NOTICES + 1;
@@ -1087,10 +1187,7 @@ fn url_text(v: &Val) -> String {
         Val::List(l) => join(l.iter().map(|&x| shown(x)).collect(), ","),
         Val::Points(ps) => join(
             ps.iter()
-                .map(|&[x, y, l]| {
-                    let label = if l > 0.0 { 1 } else { -1 };
-                    format!("{},{},{label}", coord_text(x), coord_text(y))
-                })
+                .map(|&[x, y, l]| format!("{},{},{}", coord_text(x), coord_text(y), coord_text(l)))
                 .collect(),
             ";",
         ),

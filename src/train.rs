@@ -6,8 +6,9 @@
 //! tape is the fast one.
 
 use crate::data::Point;
+use crate::data::MAX_CLASSES;
 use crate::engine::{Graph, Op};
-use crate::loss::{self, Loss};
+use crate::loss::{self, Loss, Task};
 use crate::nn::Mlp;
 use crate::optim::{Optimizer, OptimizerKind};
 use crate::rng::Rng;
@@ -24,6 +25,9 @@ pub const CHECKPOINT_EVERY: u64 = 50;
 /// The knobs of training that can change while it runs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrainConfig {
+    /// Two classes, several, or regression: the outputs, the labels' form and the loss.
+    pub task: Task,
+    /// The loss for two classes (and Huber for regression; see [`Task::sample_loss`]).
     pub loss: Loss,
     /// L2 strength `alpha` of `alpha * sum(p^2)`.
     pub l2: f64,
@@ -42,6 +46,7 @@ impl Default for TrainConfig {
     /// micrograd's demo: hinge loss, L2 1e-4, SGD at 1.0 decaying over 100 steps, full batch.
     fn default() -> Self {
         TrainConfig {
+            task: Task::Binary,
             loss: Loss::Hinge,
             l2: 1e-4,
             learning_rate: 1.0,
@@ -74,7 +79,7 @@ pub struct StepStats {
     pub step: u64,
     /// Total loss: mean data loss plus L2.
     pub loss: f64,
-    /// Fraction of the batch classified right.
+    /// Fraction of the batch classified right (0 for regression).
     pub accuracy: f64,
     pub learning_rate: f64,
     /// Set when the loss, a gradient or an updated parameter was not finite; the parameters
@@ -111,14 +116,40 @@ pub struct Trainer {
 /// Where the interesting nodes of the recorded graph are.
 #[derive(Clone, Copy, Debug)]
 struct TapeIds {
-    score: usize,
+    /// The network's outputs (`outputs` of them).
+    out: [usize; MAX_CLASSES],
+    outputs: usize,
     loss: usize,
     reg: usize,
 }
 
+/// How a model does on a set of points, measured with its current parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Metrics {
+    /// Mean loss plus L2 (NaN with no points).
+    pub loss: f64,
+    /// Fraction classified right (NaN for regression or no points).
+    pub accuracy: f64,
+    /// Root mean squared error of the outputs from the targets (NaN unless regression).
+    pub rmse: f64,
+    /// Counts by true class (row) and predicted class (column), classification only.
+    pub confusion: [[u32; MAX_CLASSES]; MAX_CLASSES],
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            loss: f64::NAN,
+            accuracy: f64::NAN,
+            rmse: f64::NAN,
+            confusion: [[0; MAX_CLASSES]; MAX_CLASSES],
+        }
+    }
+}
+
 impl Trainer {
     pub fn new(model: Mlp, config: TrainConfig, seed: u64) -> Trainer {
-        let (tape, ids, kinks) = record(&model, config.loss);
+        let (tape, ids, kinks) = record(&model, config.loss, config.task);
         let n = model.params.len();
         Trainer {
             optimizer: Optimizer::new(config.optimizer, config.momentum),
@@ -205,12 +236,20 @@ impl Trainer {
         let p = self.model.leaves(g);
         let mut losses = Vec::with_capacity(batch.len());
         let mut correct = 0;
+        let task = self.config.task;
+        let mut label = [0.0; MAX_CLASSES];
         for i in batch.indices(&self.order) {
             let pt = train[i];
             let x = self.model.embed(g.value(pt.x), g.value(pt.y));
-            let score = self.model.forward(&p, &x)[0];
-            losses.push(self.config.loss.sample(score, g.value(pt.label)));
-            correct += loss::correct(score.data(), pt.label) as usize;
+            let out = self.model.forward(&p, &x);
+            task.label_values(pt.label, &mut label);
+            let y: Vec<_> = label[..task.outputs()]
+                .iter()
+                .map(|&v| g.value(v))
+                .collect();
+            losses.push(task.sample_loss(self.config.loss, &out, &y));
+            let scores: Vec<f64> = out.iter().map(|v| v.data()).collect();
+            correct += is_right(task, &scores, pt.label) as usize;
         }
         let data_loss = g.sum(losses) * (1.0 / batch.len() as f64);
         let total = data_loss + loss::l2(g, &p, g.value(self.config.l2));
@@ -226,26 +265,59 @@ impl Trainer {
 
     /// Loss (data loss plus L2) and accuracy on `points` with the current parameters, no update.
     pub fn evaluate(&mut self, points: &[Point]) -> (f64, f64) {
+        let m = self.metrics(points);
+        (m.loss, m.accuracy)
+    }
+
+    /// Loss, accuracy, RMSE (regression) and the confusion matrix (classification) on
+    /// `points` with the current parameters, in one forward pass over them; no update.
+    pub fn metrics(&mut self, points: &[Point]) -> Metrics {
+        let mut m = Metrics::default();
         if points.is_empty() {
-            return (f64::NAN, f64::NAN);
+            return m;
         }
         let n = points.len();
+        let task = self.config.task;
         self.load_uniforms();
-        let (mut sum, mut correct, mut reg) = (0.0, 0usize, 0.0);
+        let (mut sum, mut correct, mut reg, mut sq) = (0.0, 0usize, 0.0, 0.0);
+        let mut out = [0.0; MAX_CLASSES];
         for chunk in points.chunks(CHUNK) {
             self.fill_chunk(chunk.len(), chunk.iter());
             self.tape.forward();
             reg = self.tape.values(self.ids.reg)[0];
-            let (l, s) = (
-                self.tape.values(self.ids.loss),
-                self.tape.values(self.ids.score),
-            );
+            let l = self.tape.values(self.ids.loss);
             for (k, p) in chunk.iter().enumerate() {
                 sum += l[k];
-                correct += loss::correct(s[k], p.label) as usize;
+                self.outputs_of(k, &mut out);
+                match task {
+                    Task::Regression => sq += (out[0] - p.label) * (out[0] - p.label),
+                    _ => {
+                        let (truth, guess) = (
+                            crate::data::class_of(p.label, task.classes()),
+                            task.predict(&out[..task.outputs()]),
+                        );
+                        correct += (truth == guess) as usize;
+                        if truth < MAX_CLASSES {
+                            m.confusion[truth][guess] += 1;
+                        }
+                    }
+                }
             }
         }
-        (sum * (1.0 / n as f64) + reg, correct as f64 / n as f64)
+        m.loss = sum * (1.0 / n as f64) + reg;
+        if task == Task::Regression {
+            m.rmse = (sq / n as f64).sqrt();
+        } else {
+            m.accuracy = correct as f64 / n as f64;
+        }
+        m
+    }
+
+    /// The outputs of sample `k` of the chunk just replayed.
+    fn outputs_of(&self, k: usize, out: &mut [f64; MAX_CLASSES]) {
+        for (o, &id) in out.iter_mut().zip(&self.ids.out[..self.ids.outputs]) {
+            *o = self.tape.values(id)[k];
+        }
     }
 
     /// Compares every parameter's autograd gradient of the full-batch loss on `train` with a
@@ -358,8 +430,21 @@ impl Trainer {
         for (dst, p) in self.tape.batch_input_mut(1).iter_mut().zip(pts.clone()) {
             *dst = p.y;
         }
-        for (dst, p) in self.tape.batch_input_mut(2).iter_mut().zip(pts) {
-            *dst = p.label;
+        match self.config.task {
+            // One-hot: input 2 + k is 1 where the label is class k.
+            Task::Classes(classes) => {
+                for k in 0..classes {
+                    let row = self.tape.batch_input_mut(2 + k);
+                    for (dst, p) in row.iter_mut().zip(pts.clone()) {
+                        *dst = (p.label == k as f64) as u8 as f64;
+                    }
+                }
+            }
+            _ => {
+                for (dst, p) in self.tape.batch_input_mut(2).iter_mut().zip(pts) {
+                    *dst = p.label;
+                }
+            }
         }
     }
 
@@ -377,13 +462,14 @@ impl Trainer {
             let idx = batch.indices(&order).skip(start).take(len);
             self.fill_chunk(len, idx.clone().map(|i| &train[i]));
             self.tape.forward();
-            let (l, s) = (
-                self.tape.values(self.ids.loss),
-                self.tape.values(self.ids.score),
-            );
+            let task = self.config.task;
+            let mut out = [0.0; MAX_CLASSES];
             for (k, i) in idx.enumerate() {
-                sum += l[k];
-                correct += loss::correct(s[k], train[i].label) as usize;
+                sum += self.tape.values(self.ids.loss)[k];
+                if task != Task::Regression {
+                    self.outputs_of(k, &mut out);
+                    correct += is_right(task, &out[..task.outputs()], train[i].label) as usize;
+                }
             }
             self.order = order;
             // The L2 term is counted once per step, so only the first chunk seeds it.
@@ -677,6 +763,15 @@ impl GradCheckRun {
     }
 }
 
+/// Whether outputs `out` classify label `y` right.
+fn is_right(task: Task, out: &[f64], y: f64) -> bool {
+    match task {
+        Task::Binary => loss::correct(out[0], y),
+        Task::Classes(k) => task.predict(out) == crate::data::class_of(y, k),
+        Task::Regression => false,
+    }
+}
+
 /// -1, 0 or 1.
 fn sign(z: f64) -> i8 {
     (z > 0.0) as i8 - (z < 0.0) as i8
@@ -709,22 +804,28 @@ impl Batch {
 /// Records one sample's graph: inputs x, y and label (batch), the parameters and the L2
 /// strength (uniform); the score, the sample's loss and the L2 term are the outputs. Also
 /// finds the graph's kinks, whose inputs the gradient check watches.
-fn record(model: &Mlp, loss_kind: Loss) -> (Tape, TapeIds, Vec<Kink>) {
+fn record(model: &Mlp, loss_kind: Loss, task: Task) -> (Tape, TapeIds, Vec<Kink>) {
     let g = Graph::with_capacity(8 * model.params.len());
-    let inputs = [g.value(0.0), g.value(0.0), g.value(1.0)];
+    // x1, x2, then the label (or one-hot over the classes).
+    let mut inputs = vec![g.value(0.0), g.value(0.0)];
+    inputs.extend((0..task.outputs()).map(|_| g.value(1.0)));
     let mut uniforms = model.leaves(&g);
     let alpha = g.value(0.0);
     uniforms.push(alpha);
     let p = &uniforms[..model.params.len()];
-    let score = model.forward(p, &model.embed(inputs[0], inputs[1]))[0];
+    let out = model.forward(p, &model.embed(inputs[0], inputs[1]));
     let model_nodes = g.nodes().len();
-    let l = loss_kind.sample(score, inputs[2]);
+    let l = task.sample_loss(loss_kind, &out, &inputs[2..]);
     let reg = loss::l2(&g, p, alpha);
-    let ids = TapeIds {
-        score: score.id(),
+    let mut ids = TapeIds {
+        out: [0; MAX_CLASSES],
+        outputs: out.len().min(MAX_CLASSES),
         loss: l.id(),
         reg: reg.id(),
     };
+    for (dst, v) in ids.out.iter_mut().zip(&out) {
+        *dst = v.id();
+    }
     let kinks: Vec<Kink> = g
         .nodes()
         .iter()
@@ -746,7 +847,9 @@ fn record(model: &Mlp, loss_kind: Loss) -> (Tape, TapeIds, Vec<Kink>) {
         .collect();
     // A kink's input is always stored on the tape: only products and sums folded into a
     // chain are not, and those feed nothing but the chain.
-    let tape = Tape::record(&g, &inputs, &uniforms, &[score, l, reg], CHUNK);
+    let mut keep = out.clone();
+    keep.extend([l, reg]);
+    let tape = Tape::record(&g, &inputs, &uniforms, &keep, CHUNK);
     (tape, ids, kinks)
 }
 

@@ -5,7 +5,7 @@
 use micrograd_playground::data::Dataset;
 use micrograd_playground::engine::Graph;
 use micrograd_playground::graphview::{self, GraphView, EXAMPLES};
-use micrograd_playground::loss::Loss;
+use micrograd_playground::loss::{Loss, Task};
 use micrograd_playground::nn::{Activation, Mlp};
 use micrograd_playground::train::{TrainConfig, Trainer};
 use std::io::Write;
@@ -154,7 +154,15 @@ fn live_neuron_view_agrees_with_the_full_network() {
         t.step(&pts);
     }
     let p = pts[7];
-    let v = graphview::neuron_view(&t.model, Loss::Hinge, 1, 2, (p.x, p.y, p.label)).unwrap();
+    let v = graphview::neuron_view(
+        &t.model,
+        Loss::Hinge,
+        Task::Binary,
+        1,
+        2,
+        (p.x, p.y, p.label),
+    )
+    .unwrap();
     render_svg(&v.dot);
     // Layer 2 neuron 3 has three weights, a bias and three inputs from layer 1.
     for name in ["w1", "w2", "w3", "b", "h1.1", "h1.2", "h1.3"] {
@@ -173,7 +181,10 @@ fn live_neuron_view_agrees_with_the_full_network() {
         );
     }
     assert_eq!(value(&v, "b").grad, params[first + 3].grad());
-    assert!(graphview::neuron_view(&t.model, Loss::Hinge, 5, 0, (0.0, 0.0, 1.0)).is_none());
+    assert!(
+        graphview::neuron_view(&t.model, Loss::Hinge, Task::Binary, 5, 0, (0.0, 0.0, 1.0))
+            .is_none()
+    );
 }
 
 #[test]

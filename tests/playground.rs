@@ -364,3 +364,35 @@ fn a_bad_setting_in_a_saved_file_is_named_in_words() {
         "{e}"
     );
 }
+
+/// Stop conditions: training stops at the step, the epoch or the loss asked for, says so once,
+/// and goes on past it when asked to train again; setting a condition again re-arms it.
+#[test]
+fn stop_conditions_stop_once_and_say_why() {
+    let mut pg = Playground::new(Config {
+        stop_step: 25,
+        ..Config::default()
+    });
+    assert_eq!(pg.train(100), 25);
+    assert_eq!(pg.stats().step, 25);
+    let why = pg.take_stop().expect("a stop message");
+    assert!(
+        why.starts_with("Stopped at step 25: reached step 25"),
+        "{why}"
+    );
+    assert!(pg.take_stop().is_none(), "said once");
+    assert_eq!(pg.train(10), 10, "Play goes on past the stop");
+    assert!(pg.take_stop().is_none());
+    // A new condition fires again: 80 points, full batch, so an epoch is a step.
+    pg.set("stop_epoch", &serde_json::json!(40)).unwrap();
+    assert_eq!(pg.train(100), 5);
+    assert!(pg.take_stop().unwrap().contains("reached epoch 40"));
+    pg.set("stop_loss", &serde_json::json!(0.5)).unwrap();
+    let ran = pg.train(1000);
+    let why = pg.take_stop().unwrap();
+    assert!(
+        why.contains("the training loss") && why.contains("fell below 0.5"),
+        "{why}"
+    );
+    assert!(ran < 1000);
+}

@@ -3,7 +3,7 @@
 //! a config survives the trip through its link.
 #![cfg(not(target_arch = "wasm32"))]
 
-use micrograd_playground::data::{Dataset, View};
+use micrograd_playground::data::{self, Dataset, Problem, View};
 use micrograd_playground::features::Feature;
 use micrograd_playground::loss::Loss;
 use micrograd_playground::nn::Activation;
@@ -32,6 +32,10 @@ fn the_table_covers_the_config_and_its_defaults_are_config_default() {
         match name {
             "speed" => assert_eq!(entry["default"], json!(DEFAULT_SPEED)),
             "discretize" => assert_eq!(entry["default"], json!(false)),
+            // A whole default (stop_epoch's 0) is written as an integer; the config's is 0.0.
+            _ if config[name].is_f64() => {
+                assert_eq!(entry["default"].as_f64(), config[name].as_f64(), "{name}")
+            }
             _ => assert_eq!(entry["default"], config[name], "{name}"),
         }
         assert!(!entry["label"].as_str().unwrap().is_empty(), "{name}");
@@ -77,11 +81,15 @@ fn the_table_covers_the_config_and_its_defaults_are_config_default() {
     for s in SETTINGS {
         if let Kind::Choice { choices } = s.kind {
             for ch in choices {
-                let c: Config = serde_json::from_value(json!({ s.name: ch.value })).unwrap();
+                // Custom points can be either problem; a generated set decides it.
+                let mut c: Config =
+                    serde_json::from_value(json!({ s.name: ch.value, "dataset": if s.name == "problem" { "custom" } else if s.name == "dataset" { ch.value } else { "moons" } }))
+                        .unwrap();
+                c.sanitize(&mut Vec::new());
                 let pair = format!("&{}={}&", s.name, ch.value);
                 let h = encode_hash(&c, 10, false).replacen('#', "&", 1) + "&";
                 assert!(h.contains(&pair), "{pair} not in {h}");
-                assert_eq!(parse_hash(&pair).config, c, "{pair}");
+                assert_eq!(parse_hash(&h).config, c, "{pair}");
             }
         }
     }
@@ -199,12 +207,13 @@ fn one_bad_key_costs_only_itself() {
     for word in [
         "banana",
         "hidden",
-        "points: dropped 2",
+        "points: dropped 1 not written as x,y,label",
+        "points: dropped 1 whose label is not 1 or -1",
         "\"dataset\" is given twice",
     ] {
         assert!(all.contains(word), "{word} not in {all}");
     }
-    assert_eq!(p.notices.len(), 4, "{all}");
+    assert_eq!(p.notices.len(), 5, "{all}");
 }
 
 #[test]
@@ -341,9 +350,9 @@ fn features_and_no_hidden_layer_in_a_link() {
 fn encode_writes_the_format_the_page_always_had() {
     assert_eq!(
         encode_hash(&Config::default(), 10, false),
-        "#dataset=moons&n_points=100&noise=0.1&seed=1337&test_fraction=0.2&hidden=16,16\
+        "#dataset=moons&problem=classification&classes=2&n_points=100&noise=0.1&seed=1337&test_fraction=0.2&hidden=16,16\
          &features=x1,x2&activation=relu&loss=hinge&learning_rate=0.1&l2=0.0001&optimizer=sgd&momentum=0.9\
-         &batch_size=0&lr_decay=0&speed=10&discretize=0"
+         &batch_size=0&lr_decay=0&stop_step=0&stop_epoch=0&stop_loss=0&speed=10&discretize=0"
     );
     let c = Config {
         dataset: Dataset::Custom,
@@ -383,20 +392,31 @@ prop_compose! {
         test_fraction in decimal(1..=899_999, -6..=-6), hidden in prop::collection::vec(1usize..=32, 0..=6),
         activation in prop::sample::select(Activation::ALL.to_vec()),
         features in prop::sample::subsequence(Feature::ALL.to_vec(), 1..=7),
-        loss in prop::sample::select(vec![Loss::Hinge, Loss::Bce, Loss::Mse]),
+        loss in prop::sample::select(vec![Loss::Hinge, Loss::Bce, Loss::Mse, Loss::Huber]),
+        regression in any::<bool>(), classes in 2usize..=6,
         learning_rate in decimal(100_000..=999_999, -9..=-5), l2 in decimal(1..=999_999, -12..=-7),
         optimizer in prop::sample::select(vec![OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Adam]),
         momentum in 0u32..=99, batch_size in 0usize..=5000, lr_decay in any::<bool>(),
-        points in prop::collection::vec((-999_999i32..=999_999, -999_999i32..=999_999, any::<bool>()), 0..50),
+        stop_step in 0u64..=1_000_000, stop_epoch in 0u32..=1000, stop_loss in 0u32..=1000,
+        points in prop::collection::vec((-999_999i32..=999_999, -999_999i32..=999_999, 0usize..6), 0..50),
         corner in (-1_000_000i32..=0, -1_000_000i32..=0), size in (1i32..=1_000_000, 1i32..=1_000_000),
     ) -> Config {
         let milli = |k: i32| k as f64 / 1000.0;
         let custom = dataset == Dataset::Custom;
+        let problem = dataset.problem().unwrap_or(if regression { Problem::Regression } else { Problem::Classification });
+        // Regression takes squared error or Huber; any loss goes with classes.
+        let loss = if problem == Problem::Regression && matches!(loss, Loss::Hinge | Loss::Bce) { Loss::Mse } else { loss };
+        let k = if problem == Problem::Classification && dataset.multiclass() { classes } else { 2 };
+        let label = |c: usize, x: i32| match problem {
+            Problem::Regression => milli(x / 7),
+            Problem::Classification => data::class_label(c % k, k),
+        };
         Config {
-            dataset, n_points, noise, seed: seed as u64, test_fraction, hidden, features, activation, loss,
+            dataset, problem, classes, n_points, noise, seed: seed as u64, test_fraction, hidden, features, activation, loss,
             learning_rate, l2, optimizer, momentum: momentum as f64 / 100.0, batch_size, lr_decay,
+            stop_step, stop_epoch: stop_epoch as f64 / 4.0, stop_loss: stop_loss as f64 / 1000.0,
             points: if custom {
-                points.iter().map(|&(x, y, l)| [milli(x), milli(y), if l { 1.0 } else { -1.0 }]).collect()
+                points.iter().map(|&(x, y, c)| [milli(x), milli(y), label(c, x)]).collect()
             } else {
                 vec![]
             },

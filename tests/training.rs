@@ -2,11 +2,11 @@
 //! graph, networks, losses, optimisers and datasets.
 #![cfg(not(target_arch = "wasm32"))]
 
-use micrograd_playground::data::{self, Dataset, Point};
+use micrograd_playground::data::{self, Dataset, Point, Problem};
 use micrograd_playground::engine::Graph;
 use micrograd_playground::features::Feature;
 use micrograd_playground::golden::Golden;
-use micrograd_playground::loss::Loss;
+use micrograd_playground::loss::{self, Loss, Task};
 use micrograd_playground::nn::{Activation, Mlp};
 use micrograd_playground::optim::OptimizerKind;
 use micrograd_playground::playground::{Config, Playground};
@@ -208,7 +208,25 @@ fn every_dataset_is_learnable_and_deterministic() {
         assert_eq!(a.len(), 200);
         let pos = a.iter().filter(|p| p.label > 0.0).count();
         assert!((60..=140).contains(&pos), "{ds:?}: {pos} of 200 positive");
-        assert!(a.iter().all(|p| p.label == 1.0 || p.label == -1.0));
+        if ds.problem() == Some(Problem::Regression) {
+            // Targets spread over about [-1, 1].
+            assert!(a.iter().all(|p| p.label.abs() < 1.5), "{ds:?}");
+            assert!(a.iter().any(|p| p.label.abs() > 0.5), "{ds:?}");
+        } else {
+            assert!(a.iter().all(|p| p.label == 1.0 || p.label == -1.0));
+        }
+        if ds.multiclass() {
+            for k in 3..=6 {
+                let pts = ds.generate_classes(300, 0.1, 42, k);
+                for c in 0..k {
+                    let n = pts.iter().filter(|p| p.label == c as f64).count();
+                    assert!(n >= 300 / k - 1, "{ds:?} {k} classes: {n} of class {c}");
+                }
+                assert!(pts
+                    .iter()
+                    .all(|p| p.label.fract() == 0.0 && p.label < k as f64));
+            }
+        }
         let v = ds.view();
         let inside = a.iter().filter(|p| v.contains(p.x, p.y)).count();
         assert!(
@@ -480,4 +498,152 @@ fn gradient_check_sees_the_hinge_at_its_margin() {
     assert_eq!(c.errors, 0, "{c:?}");
     assert!(c.kinks.hinge >= 1, "{c:?}");
     assert_eq!(c.relu_units, 0);
+}
+
+/// Several classes (softmax cross-entropy from engine ops) and regression (squared error and
+/// Huber): the tape equals the dynamic graph, and the gradient check finds no error.
+#[test]
+fn classes_and_regression_on_the_tape_match_the_graph_and_the_check() {
+    let cases = [
+        (Task::Classes(3), Dataset::Blobs, Loss::Hinge),
+        (Task::Classes(6), Dataset::Spiral, Loss::Hinge),
+        (Task::Regression, Dataset::Multigauss, Loss::Mse),
+        (Task::Regression, Dataset::Plane, Loss::Huber),
+        (Task::Binary, Dataset::Xor, Loss::Huber),
+    ];
+    for (task, ds, loss) in cases {
+        let pts = ds.generate_classes(160, 0.2, 3, task.classes());
+        let cfg = TrainConfig {
+            task,
+            loss,
+            learning_rate: 0.05,
+            lr_decay: false,
+            batch_size: 64,
+            optimizer: OptimizerKind::Adam,
+            ..TrainConfig::default()
+        };
+        let model = Mlp::on_features(&Feature::XY, &[6, 5], task.outputs(), Activation::Tanh, 4);
+        let mut a = Trainer::new(model.clone(), cfg.clone(), 2);
+        let mut b = Trainer::new(model, cfg, 2);
+        let mut g = Graph::new();
+        for _ in 0..6 {
+            let (sa, sb) = (a.step(&pts), b.step_dynamic(&pts, &mut g));
+            assert!(
+                (sa.loss - sb.loss).abs() < 1e-12 * (1.0 + sa.loss),
+                "{task:?}: {} vs {}",
+                sa.loss,
+                sb.loss
+            );
+            assert_eq!(sa.accuracy, sb.accuracy, "{task:?}");
+            for (x, y) in a.grads().iter().zip(b.grads()) {
+                assert!(
+                    (x - y).abs() < 1e-11 * (1.0 + x.abs()),
+                    "{task:?}: {x} vs {y}"
+                );
+            }
+        }
+        let c = a.gradient_check(&pts);
+        assert_eq!(c.errors, 0, "{task:?} {loss:?}: {c:?}");
+        let m = a.metrics(&pts);
+        let counted: u32 = m.confusion.iter().flatten().sum();
+        match task {
+            Task::Regression => assert!(m.rmse.is_finite() && m.accuracy.is_nan() && counted == 0),
+            _ => assert_eq!(
+                counted as usize,
+                pts.len(),
+                "{task:?}: the confusion matrix counts every point"
+            ),
+        }
+    }
+}
+
+/// Softmax cross-entropy's gradient is `softmax(z) - y`, and its stable form does not
+/// overflow for logits in the thousands.
+#[test]
+fn softmax_cross_entropy_gradient_and_overflow() {
+    let g = Graph::new();
+    let z: Vec<_> = [2.0, -1.0, 0.5].iter().map(|&v| g.value(v)).collect();
+    let y: Vec<_> = [0.0, 0.0, 1.0].iter().map(|&v| g.value(v)).collect();
+    let l = loss::softmax_ce(&z, &y);
+    l.backward();
+    let e: Vec<f64> = [2.0f64, -1.0, 0.5].iter().map(|v| v.exp()).collect();
+    let s: f64 = e.iter().sum();
+    assert!((l.data() - (s.ln() - 0.5)).abs() < 1e-12);
+    for k in 0..3 {
+        let want = e[k] / s - [0.0, 0.0, 1.0][k];
+        assert!(
+            (z[k].grad() - want).abs() < 1e-12,
+            "{k}: {} vs {want}",
+            z[k].grad()
+        );
+    }
+    let g = Graph::new();
+    let z: Vec<_> = [5000.0, -3000.0, 4990.0]
+        .iter()
+        .map(|&v| g.value(v))
+        .collect();
+    let y: Vec<_> = [0.0, 1.0, 0.0].iter().map(|&v| g.value(v)).collect();
+    let l = loss::softmax_ce(&z, &y);
+    l.backward();
+    let want = 8000.0 + (-10.0f64).exp().ln_1p();
+    assert!((l.data() - want).abs() < 1e-9, "{} vs {want}", l.data());
+    assert!(z.iter().all(|v| v.grad().is_finite()));
+}
+
+/// Three gaussian blobs: softmax over three outputs learns them to over 95% test accuracy.
+#[test]
+fn three_blobs_are_learned() {
+    let mut pg = Playground::new(Config {
+        dataset: Dataset::Blobs,
+        classes: 3,
+        n_points: 300,
+        loss: Loss::Hinge,
+        learning_rate: 0.03,
+        optimizer: OptimizerKind::Adam,
+        hidden: vec![8],
+        ..Config::default()
+    });
+    assert_eq!(pg.model().nout(), 3);
+    pg.train(300);
+    let s = pg.stats();
+    assert!(s.test_accuracy.unwrap() > 0.95, "{s:?}");
+    let counted: u32 = s.test_confusion.iter().flatten().sum();
+    assert_eq!(counted as usize, s.n_test);
+    // The boundary: each cell's class (its whole part) is one of the three.
+    let cells = pg.boundary(20).to_vec();
+    let classes: std::collections::BTreeSet<u32> = cells.iter().map(|&c| c as u32).collect();
+    assert_eq!(classes.into_iter().collect::<Vec<_>>(), vec![0, 1, 2]);
+}
+
+/// TensorFlow Playground's "plane": a test RMSE within 10% of the noise level (the RMSE of
+/// the noise-free plane itself on the noisy test targets).
+#[test]
+fn plane_regression_reaches_the_noise_level() {
+    let mut pg = Playground::new(Config {
+        dataset: Dataset::Plane,
+        n_points: 400,
+        noise: 0.2,
+        learning_rate: 0.01,
+        optimizer: OptimizerKind::Adam,
+        hidden: vec![4],
+        activation: Activation::Linear,
+        ..Config::default()
+    });
+    assert_eq!(
+        (pg.config().problem, pg.config().loss),
+        (Problem::Regression, Loss::Mse)
+    );
+    pg.train(1000);
+    let s = pg.stats();
+    let test: Vec<_> = pg.points().iter().filter(|p| p.test).collect();
+    let noise = (test
+        .iter()
+        .map(|p| (p.label - data::plane_target(p.x, p.y)).powi(2))
+        .sum::<f64>()
+        / test.len() as f64)
+        .sqrt();
+    let rmse = s.test_rmse.unwrap();
+    assert!(noise > 0.05, "the noise level {noise}");
+    assert!(rmse <= 1.1 * noise, "test RMSE {rmse} vs noise {noise}");
+    assert!(s.test_accuracy.is_none() && s.train_accuracy.is_none());
 }
