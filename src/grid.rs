@@ -6,7 +6,7 @@
 //! activation is the op's own [`Op::eval`], so each score equals [`Mlp::forward`]'s bit for bit.
 
 use crate::engine::Op;
-use crate::nn::{Layer, Mlp};
+use crate::nn::{norm_consts, Layer, Mlp};
 use crate::simd::F64x2;
 
 impl Mlp {
@@ -37,9 +37,19 @@ impl Mlp {
             // those lanes are not read back.
             let lanes_end = m.div_ceil(LANES) * LANES;
             let (bx, by) = (&xs[start..start + m], &ys[start..start + m]);
+            // The normalisation as `Mlp::embed` applies it: `(x - c) * k`, the ops' own eval.
+            let norm = self.norm.as_ref().map(norm_consts);
+            let at = |x: f64, y: f64| match norm {
+                Some([cx, kx, cy, ky]) => (
+                    Op::Mul.eval(Op::Sub.eval(x, cx), kx),
+                    Op::Mul.eval(Op::Sub.eval(y, cy), ky),
+                ),
+                None => (x, y),
+            };
             for (f, row) in features.iter().zip(cur.chunks_exact_mut(BLOCK)) {
                 row.fill(0.0);
                 for ((v, &x), &y) in row.iter_mut().zip(bx).zip(by) {
+                    let (x, y) = at(x, y);
                     *v = f.eval(x, y);
                 }
             }

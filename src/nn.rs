@@ -8,6 +8,7 @@
 //! Every layer returns a list, even a layer of one neuron, so `Mlp(2, [16, 1, 1])` works (in
 //! micrograd a one-neuron layer returns a bare value and the next layer fails on it).
 
+use crate::data::View;
 use crate::engine::{Graph, Op, Value};
 use crate::features::{self, Feature};
 use crate::rng::Rng;
@@ -99,6 +100,22 @@ pub struct Mlp {
     /// [`Feature::ALL`]'s order. Empty for a model whose inputs are given as they are.
     #[serde(default = "xy")]
     pub features: Vec<Feature>,
+    /// A frame of the plane that the two coordinates are mapped from, to [-1, 1] each, before
+    /// the features (imported data in any units): `(x - centre) * (1 / half-width)`, engine
+    /// ops too. None: the coordinates as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub norm: Option<View>,
+}
+
+/// The centres and inverse half-widths of a normalisation frame, computed one way for the
+/// graph and the grid alike (so both give the same bits).
+pub fn norm_consts(f: &View) -> [f64; 4] {
+    [
+        (f.xmin + f.xmax) / 2.0,
+        2.0 / (f.xmax - f.xmin),
+        (f.ymin + f.ymax) / 2.0,
+        2.0 / (f.ymax - f.ymin),
+    ]
 }
 
 fn xy() -> Vec<Feature> {
@@ -171,6 +188,7 @@ impl Mlp {
             layers,
             params,
             features: plain_features(nin),
+            norm: None,
         }
     }
 
@@ -222,6 +240,7 @@ impl Mlp {
             layers,
             params,
             features: plain_features(nin),
+            norm: None,
         })
     }
 
@@ -263,6 +282,14 @@ impl Mlp {
                     self.features.len(),
                     self.nin()
                 )));
+            }
+        }
+        if let Some(f) = &self.norm {
+            let ok = |lo: f64, hi: f64| lo.is_finite() && hi.is_finite() && hi > lo;
+            if !(ok(f.xmin, f.xmax) && ok(f.ymin, f.ymax)) {
+                return Err(ShapeError(
+                    "norm must be a frame of finite numbers, each side from low to high".into(),
+                ));
             }
         }
         if let Some(i) = self.params.iter().position(|p| !p.is_finite()) {
@@ -309,6 +336,13 @@ impl Mlp {
     /// The model's inputs for the 2-D point `(x1, x2)` (two nodes of its graph): its
     /// features, or the two coordinates themselves for a model without features.
     pub fn embed<'g>(&self, x1: Value<'g>, x2: Value<'g>) -> Vec<Value<'g>> {
+        let (x1, x2) = match &self.norm {
+            Some(f) => {
+                let [cx, kx, cy, ky] = norm_consts(f);
+                ((x1 - cx) * kx, (x2 - cy) * ky)
+            }
+            None => (x1, x2),
+        };
         if self.features.is_empty() {
             return vec![x1, x2];
         }

@@ -66,6 +66,9 @@ pub struct Config {
     /// The plotted extent of a `custom` set (it keeps the frame of the set it came from);
     /// generated sets use their own.
     pub view: Option<View>,
+    /// Imported points' normalisation: the frame the network's inputs map to [-1, 1] (see
+    /// [`Mlp::norm`]); none for generated sets and hand-placed points.
+    pub norm: Option<View>,
 }
 
 impl Default for Config {
@@ -93,6 +96,7 @@ impl Default for Config {
             stop_loss: 0.0,
             points: Vec::new(),
             view: None,
+            norm: None,
         }
     }
 }
@@ -115,13 +119,10 @@ impl Config {
 
     fn model(&self) -> Mlp {
         let outputs = self.task().outputs();
-        Mlp::on_features(
-            &self.features,
-            &self.hidden,
-            outputs,
-            self.activation,
-            self.seed,
-        )
+        let (f, h) = (&self.features, &self.hidden);
+        let mut m = Mlp::on_features(f, h, outputs, self.activation, self.seed);
+        m.norm = self.norm.filter(|_| self.dataset == Dataset::Custom);
+        m
     }
 
     /// What the network learns: regression, or the classes of the data set (two for the sets
@@ -158,6 +159,48 @@ pub struct Stats {
     pub n_test: usize,
     pub diverged: bool,
     pub message: Option<String>,
+}
+
+/// A view around points `xs`, `ys` with equal scales on both axes: a square centred on their
+/// bounding box, 10% wider than its longer side (and at least the settings' smallest view).
+fn fit_view(xs: &[f64], ys: &[f64]) -> View {
+    let lo_hi = |v: &[f64]| {
+        v.iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
+            })
+    };
+    let ((x0, x1), (y0, y1)) = (lo_hi(xs), lo_hi(ys));
+    let half = ((x1 - x0).max(y1 - y0) * 0.55).max(settings::VIEW_MIN_WIDTH);
+    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    let r = |x: f64| settings::num_text(x).parse().unwrap_or(x);
+    View {
+        xmin: r(cx - half),
+        xmax: r(cx + half),
+        ymin: r(cy - half),
+        ymax: r(cy + half),
+    }
+}
+
+/// The normalisation frame of points `xs`, `ys`: mean ± one standard deviation on each axis
+/// (so the inputs have mean 0 and spread 1), rounded as a link writes it so a link gives the
+/// same run; a spread of 0 counts as 1.
+fn norm_frame(xs: &[f64], ys: &[f64]) -> View {
+    let stat = |v: &[f64]| {
+        let n = v.len().max(1) as f64;
+        let mean = v.iter().sum::<f64>() / n;
+        let sd = (v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n).sqrt();
+        let sd = if sd > 0.0 && sd.is_finite() { sd } else { 1.0 };
+        let r = |x: f64| settings::num_text(x).parse().unwrap_or(x);
+        (r(mean - sd), r(mean + sd))
+    };
+    let ((xmin, xmax), (ymin, ymax)) = (stat(xs), stat(ys));
+    View {
+        xmin,
+        xmax,
+        ymin,
+        ymax,
+    }
 }
 
 /// `k + c`: the most likely class `k` of logits `z` and its softmax probability `p` scaled
@@ -404,6 +447,83 @@ impl Playground {
             "Stopped at step {step}: {why} (your stop condition). Press Play to go on."
         ));
         true
+    }
+
+    /// The config of a run on the points of a CSV file (see [`crate::csv`]), from this run's
+    /// settings: custom data of the file's problem and classes, the file's train/test split
+    /// (the points ordered so that the custom split, by position, gives it back), a view that
+    /// fits the points with equal scales, and the inputs normalised from the data. Refused
+    /// with the line and column of the first problem; this run is left as it was. Also
+    /// returns what the reader noted, for the page to show.
+    pub fn import_csv(&self, text: &str) -> Result<(Config, Vec<String>), String> {
+        let t = crate::csv::parse(text, MAX_POINTS).map_err(|e| format!("CSV: {e}"))?;
+        let mut c = self.config.clone();
+        c.dataset = Dataset::Custom;
+        let what = match &t.labels {
+            crate::csv::Labels::Regression => {
+                c.problem = Problem::Regression;
+                "a regression target".to_string()
+            }
+            crate::csv::Labels::Binary { .. } => {
+                c.problem = Problem::Classification;
+                c.classes = 2;
+                "2 classes".into()
+            }
+            crate::csv::Labels::Classes { names } => {
+                c.problem = Problem::Classification;
+                c.classes = names.len();
+                format!("{} classes", names.len())
+            }
+        };
+        let n = t.points.len();
+        let n_test = t.test.iter().filter(|&&x| x).count();
+        if t.has_split {
+            // A fraction whose positions (`data::split_every`) mark exactly `n_test` points.
+            c.test_fraction = ((n_test as f64 + 0.5) / n as f64).min(0.9);
+            if n_test == 0 {
+                c.test_fraction = 0.0;
+            }
+            let mut marks = vec![Point::new(0.0, 0.0, 0.0); n];
+            data::split_every(&mut marks, c.test_fraction);
+            let (mut tests, mut trains) = (
+                (0..n).filter(|&i| t.test[i]),
+                (0..n).filter(|&i| !t.test[i]),
+            );
+            c.points = marks
+                .iter()
+                .filter_map(|m| if m.test { tests.next() } else { trains.next() })
+                .map(|i| t.points[i])
+                .collect();
+            // More test points than 90% allow: the rest stay in order as training points.
+            c.points.extend(tests.chain(trains).map(|i| t.points[i]));
+        } else {
+            c.points = t.points.clone();
+        }
+        let (xs, ys): (Vec<f64>, Vec<f64>) = c.points.iter().map(|p| (p[0], p[1])).unzip();
+        c.view = Some(fit_view(&xs, &ys));
+        c.norm = Some(norm_frame(&xs, &ys));
+        let mut notes = vec![format!(
+            "Imported {n} points with {what} from the CSV file."
+        )];
+        notes.extend(t.notes);
+        Ok((c, notes))
+    }
+
+    /// The points as CSV (`x1,x2,label,split`): what [`Playground::import_csv`] reads back to
+    /// the same points and split.
+    pub fn export_csv(&self) -> String {
+        let pts: Vec<[f64; 3]> = self.points.iter().map(|p| [p.x, p.y, p.label]).collect();
+        let test: Vec<bool> = self.points.iter().map(|p| p.test).collect();
+        let labels = match self.config.task() {
+            Task::Regression => crate::csv::Labels::Regression,
+            Task::Binary => crate::csv::Labels::Binary {
+                names: ["-1".into(), "1".into()],
+            },
+            Task::Classes(k) => crate::csv::Labels::Classes {
+                names: (0..k).map(|i| i.to_string()).collect(),
+            },
+        };
+        crate::csv::write(&pts, &test, &labels)
     }
 
     /// The message of a stop condition met since the last call, if any (training stopped

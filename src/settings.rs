@@ -385,6 +385,14 @@ pub const SETTINGS: &[Setting] = &[
         ..BASE
     },
     Setting {
+        name: "norm",
+        kind: Kind::View,
+        range: Some(COORD),
+        label: "Input normalisation",
+        help: "For imported points: the frame (x1 from, to, x2 from, to) that the network sees as -1 to 1, from the data's mean and spread",
+        ..BASE
+    },
+    Setting {
         name: "speed",
         kind: Kind::Stops { stops: &[1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 500] },
         live: true,
@@ -568,6 +576,7 @@ impl Config {
                     .map(|&f| choices(name)[f as usize].value.to_string())
                     .collect(),
             ),
+            "norm" => Val::View(self.norm),
             _ => Val::View(self.view),
         }
     }
@@ -598,6 +607,7 @@ impl Config {
             ("stop_loss", Val::Num(x)) => self.stop_loss = x,
             ("points", Val::Points(p)) => self.points = p,
             ("view", Val::View(v)) => self.view = v,
+            ("norm", Val::View(v)) => self.norm = v,
             ("features", Val::Names(n)) => {
                 self.features = n
                     .iter()

@@ -197,6 +197,29 @@ impl Playground {
         self.inner.set_val(name, value).map_err(err)
     }
 
+    /// The config of a run on a CSV file's points (custom data, the file's problem, classes
+    /// and split, a fitted view, normalised inputs) and the reader's notes, as `{ config,
+    /// notes }`; build a new Playground from the config. Refused with the line and column.
+    pub fn import_csv(&self, text: &str) -> Result<JsValue, JsError> {
+        #[derive(serde::Serialize)]
+        struct Imported {
+            config: Config,
+            notes: Vec<String>,
+        }
+        let (config, notes) = self.inner.import_csv(text).map_err(err)?;
+        Ok(to_js(&Imported { config, notes }))
+    }
+
+    /// The points as CSV: `x1,x2,label,split`, one row per point.
+    pub fn export_csv(&self) -> String {
+        self.inner.export_csv()
+    }
+
+    /// The message of a stop condition reached since the last call (training stopped there).
+    pub fn take_stop(&mut self) -> Option<String> {
+        self.inner.take_stop()
+    }
+
     pub fn add_point(&mut self, x: f64, y: f64, label: f64) -> bool {
         self.inner.add_point(x, y, label)
     }
@@ -303,6 +326,12 @@ pub fn parse_hash(hash: &str) -> JsValue {
 #[wasm_bindgen]
 pub fn max_json_bytes() -> usize {
     playground::MAX_JSON_BYTES
+}
+
+/// The largest CSV file accepted, in bytes: the page refuses a bigger one before reading it.
+#[wasm_bindgen]
+pub fn max_csv_bytes() -> usize {
+    crate::csv::MAX_CSV_BYTES
 }
 
 /// A fresh random seed from the browser's crypto, for the "New seed" button.

@@ -13,6 +13,7 @@ import init, {
   fresh_seed,
   graph_example,
   graph_examples,
+  max_csv_bytes,
   max_json_bytes,
   parse_hash,
   settings_table,
@@ -157,7 +158,7 @@ async function frame({ wantGrid }) {
         done += k;
         changed();
         if (k > 0) stepMs = stepMs > 0 ? 0.5 * stepMs + (0.5 * dt) / k : dt / k;
-        if (k < n) break; // diverged
+        if (k < n) break; // diverged, or a stop condition was reached
       }
       trainMs = performance.now() - t0;
     }
@@ -182,6 +183,9 @@ async function frame({ wantGrid }) {
       await yieldToMessages();
       if (gridStale) grid = null; // the model changed meanwhile: the next snapshot has its grid
     }
+    // A stop condition reached: training pauses, and the page says why.
+    const stop = pg.take_stop() || null;
+    if (stop) playing = false;
     const current = statsNow();
     if (current.diverged) playing = false;
     const snapshot = {
@@ -196,6 +200,7 @@ async function frame({ wantGrid }) {
       grid,
       resolution: gridRes,
       notices: pg.notices(),
+      stop,
     };
     if (pointsSent !== pointsVersion) {
       Object.assign(snapshot, { points: pg.points(), view: pg.view(), config: pg.config() });
@@ -230,7 +235,23 @@ function thumbnails() {
 const handlers = {
   /** The settings table (src/settings.rs) and the limits the page checks before asking. */
   settings() {
-    return { table: settings_table(), maxFileBytes: max_json_bytes() };
+    return { table: settings_table(), maxFileBytes: max_json_bytes(), maxCsvBytes: max_csv_bytes() };
+  },
+  /**
+   * A run on the points of a CSV file (`{ text }`): custom data with the file's problem,
+   * classes and split, a view that fits them and normalised inputs; the current run stays
+   * as it was if the file is refused (the error names the line and column). Returns the new
+   * state, with the reader's notes in `importNotes`.
+   */
+  import_csv({ text }) {
+    if (text.length > max_csv_bytes()) throw new Error(`CSV: the file is over the limit of ${max_csv_bytes()} bytes`);
+    const { config, notes } = pg.import_csv(text);
+    adopt(new Playground(config));
+    return { ...state(), importNotes: notes };
+  },
+  /** The current points as CSV (x1, x2, label, split). */
+  export_csv() {
+    return { text: pg.export_csv() };
   },
   /**
    * A Playground from a link (`{ hash }`: the page's first one, or one typed into the address
