@@ -214,3 +214,67 @@ fn the_settings_table_the_link_codec_a_field_error_and_a_fresh_seed() {
     let seeds: Vec<u32> = (0..4).map(|_| web::fresh_seed().unwrap()).collect();
     assert!(seeds.windows(2).any(|w| w[0] != w[1]), "{seeds:?}");
 }
+
+/// The API of classes, regression, features, stops and CSV, as the worker drives it: a
+/// three-class run reports its confusion matrix and a class per grid cell, a regression run
+/// its RMSE and values, a stop pauses once with its reason, and a CSV exported and imported
+/// again gives the same points, while a bad one is refused with its line and column.
+#[wasm_bindgen_test]
+fn classes_regression_stops_and_csv_through_the_api() {
+    let mut pg = Playground::new(config(
+        r#"{"dataset":"blobs","classes":3,"features":["x1","x2","x1x2"],"activation":"silu","optimizer":"adam","learning_rate":0.03,"hidden":[8],"stop_step":150}"#,
+    ))
+    .unwrap();
+    assert_eq!(pg.train(400), 150, "stopped at step 150");
+    let why = pg.take_stop().unwrap();
+    assert!(why.contains("reached step 150"), "{why}");
+    assert!(pg.take_stop().is_none());
+    let s = pg.stats();
+    assert!(num(&s, "test_accuracy") > 0.9);
+    let confusion = js_sys::Array::from(&get(&s, "train_confusion"));
+    let total: f64 = confusion
+        .iter()
+        .flat_map(|row| js_sys::Array::from(&row).iter().collect::<Vec<_>>())
+        .map(|v| v.as_f64().unwrap())
+        .sum();
+    assert_eq!(total, num(&s, "n_train"));
+    let ptr = pg.boundary(30);
+    let grid = unsafe { std::slice::from_raw_parts(ptr, 900) };
+    assert!(grid.iter().all(|&v| (0.0..3.0).contains(&v)));
+
+    // Export, then import: the same points (with their split), as custom data of 3 classes.
+    let csv = pg.export_csv();
+    let imported = pg.import_csv(&csv).unwrap();
+    let back = Playground::new(get(&imported, "config")).unwrap();
+    assert_eq!(
+        get(&back.config(), "dataset").as_string().unwrap(),
+        "custom"
+    );
+    assert_eq!(num(&back.config(), "classes"), 3.0);
+    let sorted = |p: Vec<f32>| {
+        let mut v: Vec<[u32; 4]> = p
+            .chunks(4)
+            .map(|c| [c[0], c[1], c[2], c[3]].map(f32::to_bits))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(sorted(pg.points()), sorted(back.points()));
+    let e = pg.import_csv("x,y,label\n1,2,1\n3,abc,1\n").err().unwrap();
+    let message = get(&JsValue::from(e), "message").as_string().unwrap();
+    assert!(message.starts_with("CSV: line 3, column 2"), "{message}");
+
+    // Regression: RMSE instead of accuracy; the grid holds values.
+    let mut r = Playground::new(config(
+        r#"{"dataset":"plane","optimizer":"adam","learning_rate":0.02}"#,
+    ))
+    .unwrap();
+    r.train(200);
+    let s = r.stats();
+    assert!(get(&s, "test_accuracy").is_null());
+    assert!(num(&s, "test_rmse") < 0.2, "{}", num(&s, "test_rmse"));
+    assert_eq!(
+        get(&r.config(), "problem").as_string().unwrap(),
+        "regression"
+    );
+}
