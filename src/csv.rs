@@ -100,9 +100,13 @@ struct Row {
 pub fn parse(text: &str, max_points: usize) -> Result<Table, CsvError> {
     // Checked before anything else so a huge drop costs nothing.
     if text.len() > MAX_CSV_BYTES {
+        // Tenths of a megabyte in whole numbers: a float's `{:.1}` would bring its exact
+        // formatting code (about 10 KB) into the page's wasm.
+        let tenths = (text.len() * 10 + (1 << 19)) >> 20;
         return Err(CsvError::file(format!(
-            "the file is {:.1} MB; at most {} MB",
-            text.len() as f64 / (1u64 << 20) as f64,
+            "the file is {}.{} MB; at most {} MB",
+            tenths / 10,
+            tenths % 10,
             MAX_CSV_BYTES >> 20
         )));
     }
@@ -466,7 +470,7 @@ fn numeric_labels(
         return Ok((Labels::Regression, values));
     }
     // Whole numbers, 2 to 6 of them: classes in ascending order of value.
-    distinct.sort_by(f64::total_cmp);
+    crate::insertion_sort(&mut distinct, |a, b| a.total_cmp(b).is_gt());
     let index = |v: f64| distinct.iter().position(|&d| d == v).unwrap_or(0) as f64;
     let names: Vec<String> = distinct.iter().map(f64::to_string).collect();
     Ok(classes(
@@ -510,7 +514,15 @@ fn named_labels(rows: &[Row], notes: &mut Vec<String>) -> Result<(Labels, Vec<f6
         notes.push("the label column mixes numbers and names: all read as class names".into());
     }
     // Alphabetical, so the mapping does not depend on the order of the rows.
-    seen.sort_by(|a, b| a.to_lowercase().cmp(&b.to_lowercase()).then(a.cmp(b)));
+    // (ASCII case folding: Unicode's tables would add 4 KB to the page for six names.)
+    let folded = |s: &str| {
+        s.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<Vec<u8>>()
+    };
+    crate::insertion_sort(&mut seen, |a, b| {
+        folded(a).cmp(&folded(b)).then(a.cmp(b)).is_gt()
+    });
     let index = |name: &str| seen.iter().position(|&s| s == name).unwrap_or(0) as f64;
     let mapped = rows.iter().map(|r| index(&r.label));
     let names = seen.iter().map(|s| s.to_string()).collect();

@@ -365,7 +365,7 @@ fn order_rows(nodes: &mut [ViewNode], edges: &[ViewEdge]) -> (usize, usize) {
                     (key, id)
                 })
                 .collect();
-            insertion_sort(&mut keyed, |a, b| a.0.total_cmp(&b.0).is_gt());
+            crate::insertion_sort(&mut keyed, |a, b| a.0.total_cmp(&b.0).is_gt());
             by_col[c] = keyed.into_iter().map(|(_, id)| id).collect();
             for (r, &id) in by_col[c].iter().enumerate() {
                 pos[id] = r as f64;
@@ -554,22 +554,9 @@ pub fn neuron_view(
             keep.extend(nodes[v.id()].operands());
         }
     }
-    insertion_sort(&mut keep, |a, b| a > b);
+    crate::insertion_sort(&mut keep, |a, b| a > b);
     keep.dedup();
     g.set_label(root, &format!("L{}N{} out", layer + 1, index + 1));
     let title = format!("layer {} neuron {}", layer + 1, index + 1);
     Some(view_of(&g, &keep, root, &title, &[]))
-}
-
-/// Sorts `v` (stable) where `after(a, b)` says `a` goes after `b`. The graphs drawn here have a
-/// few dozen nodes, and this keeps the standard library's large sort routines (about 10 KB)
-/// out of the page's wasm.
-fn insertion_sort<T>(v: &mut [T], after: impl Fn(&T, &T) -> bool) {
-    for i in 1..v.len() {
-        let mut j = i;
-        while j > 0 && after(&v[j - 1], &v[j]) {
-            v.swap(j - 1, j);
-            j -= 1;
-        }
-    }
 }

@@ -43,3 +43,16 @@ pub mod tape;
 pub mod train;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+/// Sorts `v` (stable) where `after(a, b)` says `a` goes after `b`. What the crate sorts is
+/// short (a graph view's few dozen nodes, six class names), and this keeps the standard
+/// library's large sort routines (about 10 KB) out of the page's wasm.
+pub(crate) fn insertion_sort<T>(v: &mut [T], after: impl Fn(&T, &T) -> bool) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && after(&v[j - 1], &v[j]) {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}

@@ -420,6 +420,10 @@ prop_compose! {
             } else {
                 vec![]
             },
+            norm: custom.then(|| View {
+                xmin: milli(corner.1), xmax: milli(corner.1 + size.1),
+                ymin: milli(corner.0), ymax: milli(corner.0 + size.0),
+            }),
             view: custom.then(|| View {
                 xmin: milli(corner.0), xmax: milli(corner.0 + size.0),
                 ymin: milli(corner.1), ymax: milli(corner.1 + size.1),

@@ -69,6 +69,24 @@ macro_rules! dispatch {
     };
 }
 
+/// [`dispatch!`] for two different operands: only binary ops get there, so only theirs are
+/// specialised (the unary ops' copies would be dead code in the page's wasm).
+macro_rules! dispatch_binary {
+    ($op:expr, $kernel:ident, $($arg:expr),*) => {
+        match $op {
+            Op::Add => $kernel::<ADD>($op, $($arg),*),
+            Op::Sub => $kernel::<SUB>($op, $($arg),*),
+            Op::Mul => $kernel::<MUL>($op, $($arg),*),
+            _ => $kernel::<GENERIC>($op, $($arg),*),
+        }
+    };
+}
+
+/// Whether op code `K` is a unary op's (its operands are one row or one number).
+const fn unary(k: u8) -> bool {
+    k > MUL
+}
+
 /// `out = op(a, b)` over the batch.
 #[inline(always)]
 pub(super) fn op_forward(op: Op, kind: Kind, out: &mut [f64], a: &[f64], b: &[f64]) {
@@ -101,7 +119,7 @@ pub(super) fn op_backward_pair(
     ga: &mut [f64],
     gb: &mut [f64],
 ) {
-    dispatch!(op, backward_pair, kind, a, b, out, go, ga, gb);
+    dispatch_binary!(op, backward_pair, kind, a, b, out, go, ga, gb);
 }
 
 /// Forward of one op over the batch, for each layout of its operands.
@@ -115,6 +133,9 @@ fn forward_kernel<const K: u8>(op: Op, kind: Kind, out: &mut [f64], a: &[f64], b
                 *o = op.eval(x, x);
             }
         }
+        // A unary op is never laid out with two operands (the recorder makes it `V`): no
+        // loops for that in its kernel.
+        Kind::VV | Kind::SV | Kind::VS if unary(K) => {}
         Kind::VV => {
             for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
                 *o = op.eval(x, y);
