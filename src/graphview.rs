@@ -464,6 +464,35 @@ pub fn example_view(name: &str, x: &[f64]) -> Option<GraphView> {
     Some(view(&g, out.id(), name, &ids))
 }
 
+/// A typed expression's view (see [`crate::expr`]), after `backward()` from its output, with
+/// its names as editable inputs: `inputs[i]` for the `i`-th name in order of appearance (1 for
+/// a missing or non-finite one). Returns the view and each input's name and value.
+pub fn expression_view(
+    text: &str,
+    inputs: &[f64],
+) -> Result<(GraphView, Vec<(String, f64)>), crate::expr::ParseError> {
+    let e = crate::expr::parse(text)?;
+    let mut names = Vec::new();
+    e.names(&mut names);
+    let g = Graph::new();
+    let values: Vec<(String, f64)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let x = inputs.get(i).copied().filter(|v| v.is_finite());
+            (n.clone(), x.unwrap_or(1.0))
+        })
+        .collect();
+    let leaves: Vec<Value> = values
+        .iter()
+        .map(|(n, x)| g.value(*x).with_label(n))
+        .collect();
+    let out = e.build(&g, &names, &leaves);
+    out.backward();
+    let ids: Vec<usize> = leaves.iter().map(|v| v.id()).collect();
+    Ok((view(&g, out.id(), &e.to_string(), &ids), values))
+}
+
 /// Neuron `index` of layer `layer` of `model`, on the sample `(x, y)` with label `label`:
 /// the whole network's graph is built and `backward()` runs from the sample's loss, then the
 /// neuron's own nodes are shown with their data and d(loss)/d(node). Its inputs (the previous

@@ -17,6 +17,7 @@
 //! - [`playground`]: the page's state (config with limits, points, boundary grid, JSON).
 //! - [`settings`]: every page setting as data (kind, range, default, label, help) and the URL
 //!   hash codec built on it.
+//! - [`expr`]: typed expressions (`tanh(x1*w1 + b)`) parsed into engine graphs.
 //! - [`graphview`]: the graph as DOT and as a laid-out, steppable view (examples, live neuron).
 //! - [`golden`]: micrograd's demo workload, loaded from its JSON file.
 //! - [`bench`]: the benchmark workloads, timed natively and in wasm alike.
@@ -27,6 +28,7 @@ pub mod csv;
 pub mod data;
 pub mod diagnose;
 pub mod engine;
+pub mod expr;
 pub mod features;
 pub mod golden;
 pub mod graphview;

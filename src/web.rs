@@ -118,6 +118,21 @@ pub fn graph_example(name: &str, inputs: Vec<f64>) -> Result<JsValue, JsError> {
         .ok_or_else(|| err(format!("no example named \"{name}\"")))
 }
 
+/// A typed expression's graph (see `expr`), after `backward()`: `{ view, inputs: [[name,
+/// value], ...] }`, the view as [`graph_example`] gives it, its names as editable inputs
+/// (`inputs[i]` for the i-th name; 1 where missing). Refused with the column and the reason.
+#[wasm_bindgen]
+pub fn graph_expression(text: &str, inputs: Vec<f64>) -> Result<JsValue, JsError> {
+    #[derive(serde::Serialize)]
+    struct Typed {
+        view: graphview::GraphView,
+        inputs: Vec<(String, f64)>,
+    }
+    let (view, inputs) =
+        graphview::expression_view(text, &inputs).map_err(|e| err(e.to_string()))?;
+    Ok(to_js(&Typed { view, inputs }))
+}
+
 /// The live playground the page drives.
 #[wasm_bindgen]
 pub struct Playground {

@@ -13,6 +13,7 @@ import init, {
   fresh_seed,
   graph_example,
   graph_examples,
+  graph_expression,
   max_csv_bytes,
   max_json_bytes,
   parse_hash,
@@ -372,6 +373,10 @@ const handlers = {
   },
   graph_example({ name, inputs }) {
     return graph_example(name, Float64Array.from(inputs));
+  },
+  /** A typed expression's graph and its inputs; an error names the column. */
+  graph_expression({ text, inputs }) {
+    return graph_expression(text, Float64Array.from(inputs || []));
   },
   thumbnails,
   memory() {
