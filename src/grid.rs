@@ -18,8 +18,71 @@ impl Mlp {
     /// adding in the graph's order `b + w0*x0 + w1*x1 + ...`, so each output equals the one
     /// [`Mlp::forward`] computes on [`Mlp::embed`], bit for bit. `scratch` is reused.
     pub fn scores_2d(&self, xs: &[f64], ys: &[f64], out: &mut [f64], scratch: &mut Vec<f64>) {
+        let nout = self.nout();
+        let n = xs.len().min(ys.len()).min(out.len() / nout);
+        let last = self.layers.len() - 1;
+        self.blocks_2d(&xs[..n], &ys[..n], scratch, |stage, rows, start, m| {
+            if stage == Stage::Post(last) {
+                for (o, row) in rows.chunks_exact(BLOCK).take(nout).enumerate() {
+                    out[o * n + start..][..m].copy_from_slice(&row[..m]);
+                }
+            }
+        });
+    }
+
+    /// Every unit's value for many 2-D points: the input features, then each layer's neurons
+    /// (after the activation, or the weighted sums before it with `pre`), unit `u` of point
+    /// `i` at `out[u * n + i]`; `out` holds [`Mlp::units`] rows of `n = xs.len()`. Equal to
+    /// the graph's nodes bit for bit, as [`Mlp::scores_2d`]'s outputs are: the live network
+    /// diagram, the hidden layer's view of the data and the zero lines read it.
+    pub fn units_2d(
+        &self,
+        xs: &[f64],
+        ys: &[f64],
+        pre: bool,
+        out: &mut Vec<f64>,
+        scratch: &mut Vec<f64>,
+    ) {
+        let n = xs.len().min(ys.len());
+        out.resize(self.units() * n, 0.0);
+        // The first row of each layer's neurons (the inputs take rows 0..nin).
+        let mut offset = Vec::with_capacity(self.layers.len());
+        let mut row = self.nin();
+        for l in &self.layers {
+            offset.push(row);
+            row += l.nout;
+        }
+        let nin = self.nin();
+        self.blocks_2d(&xs[..n], &ys[..n], scratch, |stage, rows, start, m| {
+            let (row0, count) = match stage {
+                Stage::Inputs => (0, nin),
+                Stage::Pre(l) if pre => (offset[l], self.layers[l].nout),
+                Stage::Post(l) if !pre => (offset[l], self.layers[l].nout),
+                _ => return,
+            };
+            for (u, row) in rows.chunks_exact(BLOCK).take(count).enumerate() {
+                out[(row0 + u) * n + start..][..m].copy_from_slice(&row[..m]);
+            }
+        });
+    }
+
+    /// The units [`Mlp::units_2d`] gives: the inputs and every neuron.
+    pub fn units(&self) -> usize {
+        self.nin() + self.layers.iter().map(|l| l.nout).sum::<usize>()
+    }
+
+    /// The forward pass in blocks of points: `visit(stage, rows, start, m)` sees the rows
+    /// (`BLOCK` apart) of the block's inputs, then of each layer before and after its
+    /// activation, for points `start..start + m`.
+    fn blocks_2d(
+        &self,
+        xs: &[f64],
+        ys: &[f64],
+        scratch: &mut Vec<f64>,
+        mut visit: impl FnMut(Stage, &[f64], usize, usize),
+    ) {
         let features = self.input_features();
-        assert_eq!(self.nin(), features.len(), "scores_2d takes 2-D points");
+        assert_eq!(self.nin(), features.len(), "the model takes 2-D points");
         let width = self
             .layers
             .iter()
@@ -28,8 +91,16 @@ impl Mlp {
             .unwrap_or(1);
         scratch.resize(2 * width * BLOCK, 0.0);
         let (mut cur, mut next) = scratch.split_at_mut(width * BLOCK);
-        let nout = self.nout();
-        let n = xs.len().min(ys.len()).min(out.len() / nout);
+        let n = xs.len().min(ys.len());
+        // The normalisation as `Mlp::embed` applies it: `(x - c) * k`, the ops' own eval.
+        let norm = self.norm.as_ref().map(norm_consts);
+        let at = |x: f64, y: f64| match norm {
+            Some([cx, kx, cy, ky]) => (
+                Op::Mul.eval(Op::Sub.eval(x, cx), kx),
+                Op::Mul.eval(Op::Sub.eval(y, cy), ky),
+            ),
+            None => (x, y),
+        };
         let mut start = 0;
         while start < n {
             let m = BLOCK.min(n - start);
@@ -37,15 +108,6 @@ impl Mlp {
             // those lanes are not read back.
             let lanes_end = m.div_ceil(LANES) * LANES;
             let (bx, by) = (&xs[start..start + m], &ys[start..start + m]);
-            // The normalisation as `Mlp::embed` applies it: `(x - c) * k`, the ops' own eval.
-            let norm = self.norm.as_ref().map(norm_consts);
-            let at = |x: f64, y: f64| match norm {
-                Some([cx, kx, cy, ky]) => (
-                    Op::Mul.eval(Op::Sub.eval(x, cx), kx),
-                    Op::Mul.eval(Op::Sub.eval(y, cy), ky),
-                ),
-                None => (x, y),
-            };
             for (f, row) in features.iter().zip(cur.chunks_exact_mut(BLOCK)) {
                 row.fill(0.0);
                 for ((v, &x), &y) in row.iter_mut().zip(bx).zip(by) {
@@ -53,11 +115,13 @@ impl Mlp {
                     *v = f.eval(x, y);
                 }
             }
+            visit(Stage::Inputs, cur, start, m);
             let mut k = 0;
-            for l in &self.layers {
+            for (li, l) in self.layers.iter().enumerate() {
                 let p = &self.params[k..k + l.num_params()];
                 k += l.num_params();
                 dense(l, p, cur, next, lanes_end);
+                visit(Stage::Pre(li), next, start, m);
                 // Then the activation over the layer's rows (the ops' own `eval`, so the
                 // results agree with the graph): one match per layer, not per value, and one
                 // copy of the weighted-sum loop for all activations.
@@ -68,10 +132,8 @@ impl Mlp {
                     Some(op) => activate(rows, lanes_end, |x| op.eval(x, x)),
                     None => {}
                 }
+                visit(Stage::Post(li), next, start, m);
                 std::mem::swap(&mut cur, &mut next);
-            }
-            for (o, row) in cur.chunks_exact(BLOCK).take(nout).enumerate() {
-                out[o * n + start..][..m].copy_from_slice(&row[..m]);
             }
             start += m;
         }
@@ -83,6 +145,15 @@ impl Mlp {
         self.scores_2d(&[x], &[y], &mut out, &mut Vec::new());
         out[0]
     }
+}
+
+/// Where a block of [`Mlp::blocks_2d`] is: its inputs, or a layer before or after the
+/// activation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Stage {
+    Inputs,
+    Pre(usize),
+    Post(usize),
 }
 
 /// Points per block of [`Mlp::scores_2d`]: a block's activations (`BLOCK` x width) stay in L1.

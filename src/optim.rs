@@ -48,6 +48,22 @@ impl Optimizer {
         }
     }
 
+    /// Parameter `k`'s state: momentum's velocity, or Adam's first moment and the square root
+    /// of its second (bias-corrected as the update uses them); `None` where there is none (SGD,
+    /// or no step yet).
+    pub fn state(&self, k: usize) -> Option<(f64, Option<f64>)> {
+        let m = *self.m.get(k)?;
+        match self.kind {
+            OptimizerKind::Sgd => None,
+            OptimizerKind::Momentum => Some((m, None)),
+            OptimizerKind::Adam => {
+                let t = self.t.clamp(1, i32::MAX as u64) as i32;
+                let (c1, c2) = (1.0 - BETA1.powi(t), 1.0 - BETA2.powi(t));
+                Some((m / c1, Some((self.v.get(k)? / c2).sqrt())))
+            }
+        }
+    }
+
     /// One update: `params -= lr * direction(grads)`.
     pub fn update(&mut self, params: &mut [f64], grads: &[f64], lr: f64) {
         debug_assert_eq!(params.len(), grads.len());

@@ -161,6 +161,63 @@ pub struct Stats {
     pub message: Option<String>,
 }
 
+/// The most cells a side of [`Playground::unit_grids`] may have.
+pub const MAX_UNIT_RESOLUTION: usize = 64;
+
+/// The centres of a `res` x `res` grid over `v`, row 0 at the top: x and y per cell.
+fn grid_cells(v: View, res: usize) -> (Vec<f64>, Vec<f64>) {
+    let (dx, dy) = (
+        (v.xmax - v.xmin) / res as f64,
+        (v.ymax - v.ymin) / res as f64,
+    );
+    (0..res * res)
+        .map(|i| {
+            let (r, c) = (i / res, i % res);
+            (
+                v.xmin + (c as f64 + 0.5) * dx,
+                v.ymax - (r as f64 + 0.5) * dy,
+            )
+        })
+        .unzip()
+}
+
+/// What [`Playground::hidden_space`] gives: per point `[a, b]` (flattened) and its label; per
+/// line of the view its polyline `[a0, b0, a1, b1, ...]`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HiddenSpace {
+    pub points: Vec<f32>,
+    pub labels: Vec<f32>,
+    pub lines: Vec<Vec<f32>>,
+}
+
+/// One parameter as the neuron inspector shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ParamInfo {
+    /// Its index in the model's parameters (for [`Playground::set_param`]).
+    pub index: usize,
+    pub value: f64,
+    /// d(loss)/d(parameter) from the last step's batch.
+    pub grad: f64,
+    /// Momentum's velocity or Adam's (bias-corrected) first moment.
+    pub velocity: Option<f64>,
+    /// Adam's bias-corrected sqrt(v).
+    pub adam_sqrt_v: Option<f64>,
+}
+
+/// A neuron as the inspector shows it: `output = activation(sum)`, `sum = b + w . inputs`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NeuronInfo {
+    pub layer: usize,
+    pub index: usize,
+    pub activation: Activation,
+    /// Its inputs on the chosen point (the features, or the previous layer's outputs).
+    pub inputs: Vec<f64>,
+    pub sum: f64,
+    pub output: f64,
+    /// Its weights then its bias.
+    pub params: Vec<ParamInfo>,
+}
+
 /// A view around points `xs`, `ys` with equal scales on both axes: a square centred on their
 /// bounding box, 10% wider than its longer side (and at least the settings' smallest view).
 fn fit_view(xs: &[f64], ys: &[f64]) -> View {
@@ -282,6 +339,8 @@ pub struct Playground {
     grid_y: Vec<f64>,
     scores: Vec<f64>,
     scratch: Vec<f64>,
+    /// The per-unit grids of [`Playground::unit_grids`].
+    unit_grid: Vec<f32>,
     notices: Vec<String>,
     diverged_at: Option<u64>,
     /// Why the network may not be learning (see [`crate::diagnose`]).
@@ -309,6 +368,7 @@ impl Playground {
             grid_y: Vec::new(),
             scores: Vec::new(),
             scratch: Vec::new(),
+            unit_grid: Vec::new(),
             notices,
             diverged_at: None,
             watch: Watch::new(),
@@ -633,6 +693,152 @@ impl Playground {
             *b = if cell.is_finite() { cell as f32 } else { 0.0 };
         }
         &self.boundary
+    }
+
+    /// Every unit's value on a `res` x `res` grid over the view (cells as
+    /// [`Playground::boundary`] lays them out): the input features, then each layer's neurons,
+    /// after the activation (or the weighted sums with `pre`), unit by unit, `res * res`
+    /// numbers each. Non-finite values are 0. The live network diagram draws one small
+    /// heatmap per unit from it; the zero lines are the weighted sums' zero contours.
+    pub fn unit_grids(&mut self, res: usize, pre: bool) -> &[f32] {
+        let res = res.clamp(2, MAX_UNIT_RESOLUTION);
+        let (xs, ys) = grid_cells(self.view(), res);
+        let model = &self.trainer.model;
+        model.units_2d(&xs, &ys, pre, &mut self.scores, &mut self.scratch);
+        self.unit_grid.clear();
+        self.unit_grid.extend(
+            self.scores
+                .iter()
+                .map(|&v| if v.is_finite() { v as f32 } else { 0.0 }),
+        );
+        &self.unit_grid
+    }
+
+    /// The hidden layer's view of the data (ConvNetJS's transformed space): where neurons
+    /// `a` and `b` of layer `layer` put each point and each of `lines` vertical and
+    /// horizontal lines of the view (sampled at 48 points each). `None` for a unit that does
+    /// not exist.
+    pub fn hidden_space(
+        &mut self,
+        layer: usize,
+        a: usize,
+        b: usize,
+        lines: usize,
+    ) -> Option<HiddenSpace> {
+        let l = self.trainer.model.layers.get(layer)?;
+        if a >= l.nout || b >= l.nout {
+            return None;
+        }
+        const SAMPLES: usize = 48;
+        let lines = lines.clamp(2, 41);
+        let v = self.view();
+        let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = self.points.iter().map(|p| (p.x, p.y)).unzip();
+        let along =
+            |i: usize, n: usize, lo: f64, hi: f64| lo + (hi - lo) * i as f64 / (n - 1) as f64;
+        for vertical in [true, false] {
+            for i in 0..lines {
+                for j in 0..SAMPLES {
+                    let (x, y) = if vertical {
+                        (
+                            along(i, lines, v.xmin, v.xmax),
+                            along(j, SAMPLES, v.ymin, v.ymax),
+                        )
+                    } else {
+                        (
+                            along(j, SAMPLES, v.xmin, v.xmax),
+                            along(i, lines, v.ymin, v.ymax),
+                        )
+                    };
+                    xs.push(x);
+                    ys.push(y);
+                }
+            }
+        }
+        let model = &self.trainer.model;
+        let n = xs.len();
+        model.units_2d(&xs, &ys, false, &mut self.scores, &mut self.scratch);
+        let first = model.nin() + model.layers[..layer].iter().map(|l| l.nout).sum::<usize>();
+        let (ra, rb) = (
+            &self.scores[(first + a) * n..][..n],
+            &self.scores[(first + b) * n..][..n],
+        );
+        let at = |i: usize| [ra[i] as f32, rb[i] as f32];
+        let np = self.points.len();
+        Some(HiddenSpace {
+            points: (0..np).flat_map(at).collect(),
+            labels: self.points.iter().map(|p| p.label as f32).collect(),
+            lines: (0..2 * lines)
+                .map(|k| {
+                    (0..SAMPLES)
+                        .flat_map(|j| at(np + k * SAMPLES + j))
+                        .collect()
+                })
+                .collect(),
+        })
+    }
+
+    /// Neuron `index` of layer `layer` as the inspector shows it: its weights and bias, each
+    /// one's gradient from the last step and optimiser state, and its inputs and output on
+    /// point `point` (the numbers of its equation). `None` for a neuron or point that does
+    /// not exist.
+    pub fn neuron_info(&self, layer: usize, index: usize, point: usize) -> Option<NeuronInfo> {
+        let model = &self.trainer.model;
+        let l = *model.layers.get(layer)?;
+        if index >= l.nout {
+            return None;
+        }
+        let p = self.points.get(point)?;
+        let first = model.layer_offset(layer) + index * (l.nin + 1);
+        let params: Vec<ParamInfo> = (first..first + l.nin + 1)
+            .map(|k| {
+                let state = self.trainer.optimizer.state(k);
+                ParamInfo {
+                    index: k,
+                    value: model.params[k],
+                    grad: self.trainer.grads()[k],
+                    velocity: state.map(|s| s.0),
+                    adam_sqrt_v: state.and_then(|s| s.1),
+                }
+            })
+            .collect();
+        // The point's units: this neuron's inputs are the previous layer's (or the features).
+        let mut units = Vec::new();
+        model.units_2d(&[p.x], &[p.y], false, &mut units, &mut Vec::new());
+        let mut pre = Vec::new();
+        model.units_2d(&[p.x], &[p.y], true, &mut pre, &mut Vec::new());
+        let before = model.nin() + model.layers[..layer].iter().map(|l| l.nout).sum::<usize>();
+        let inputs_from = before - l.nin;
+        Some(NeuronInfo {
+            layer,
+            index,
+            activation: l.activation,
+            inputs: units[inputs_from..before].to_vec(),
+            sum: pre[before + index],
+            output: units[before + index],
+            params,
+        })
+    }
+
+    /// Sets parameter `k` (a weight or bias, in [`Mlp::params`]' order) to `value` while
+    /// training runs, and returns the value it had: the page's inspector edits weights this
+    /// way and keeps the old values to undo. A non-finite value or a missing parameter is
+    /// refused.
+    pub fn set_param(&mut self, k: usize, value: f64) -> Result<f64, String> {
+        if !value.is_finite() {
+            return Err(format!(
+                "a weight must be a finite number; got {}",
+                settings::num_text(value)
+            ));
+        }
+        let p = self
+            .trainer
+            .model
+            .params
+            .get_mut(k)
+            .ok_or_else(|| format!("the network has no parameter {k}"))?;
+        let old = std::mem::replace(p, value);
+        self.resume();
+        Ok(old)
     }
 
     /// The graph of neuron `index` of layer `layer` on point `point` (an index into

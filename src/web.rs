@@ -230,6 +230,40 @@ impl Playground {
         self.inner.export_csv()
     }
 
+    /// Every unit's `res * res` grid over the view (the features, then each layer's neurons;
+    /// after the activation, or the weighted sums with `pre`), in wasm memory like
+    /// [`Playground::boundary`]; `units()` grids of `res * res` f32s.
+    pub fn unit_grids(&mut self, res: usize, pre: bool) -> *const f32 {
+        self.inner.unit_grids(res, pre).as_ptr()
+    }
+
+    /// How many grids [`Playground::unit_grids`] gives: inputs plus neurons.
+    pub fn units(&self) -> usize {
+        self.inner.model().units()
+    }
+
+    /// Where neurons `a` and `b` of layer `layer` put the points and the view's grid lines:
+    /// `{ points: [a, b, ...], labels, lines: [[a0, b0, ...], ...] }`, or undefined.
+    pub fn hidden_space(&mut self, layer: usize, a: usize, b: usize, lines: usize) -> JsValue {
+        self.inner
+            .hidden_space(layer, a, b, lines)
+            .map_or(JsValue::UNDEFINED, |h| to_js(&h))
+    }
+
+    /// Neuron `index` of layer `layer` for the inspector, on point `point`: `{ layer, index,
+    /// activation, inputs, sum, output, params: [{ index, value, grad, velocity,
+    /// adam_sqrt_v }] }` (weights, then the bias), or undefined.
+    pub fn neuron_info(&self, layer: usize, index: usize, point: usize) -> JsValue {
+        self.inner
+            .neuron_info(layer, index, point)
+            .map_or(JsValue::UNDEFINED, |n| to_js(&n))
+    }
+
+    /// Sets parameter `k` while training runs; returns its old value (for undo).
+    pub fn set_param(&mut self, k: usize, value: f64) -> Result<f64, JsError> {
+        self.inner.set_param(k, value).map_err(err)
+    }
+
     /// The message of a stop condition reached since the last call (training stopped there).
     pub fn take_stop(&mut self) -> Option<String> {
         self.inner.take_stop()

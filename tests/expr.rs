@@ -1,6 +1,7 @@
 //! Typed expressions: the examples give the engine's numbers, errors name their
 //! column, printing and parsing again gives the same expression (and so the same graph), and
 //! no text makes the parser panic.
+#![cfg(not(target_arch = "wasm32"))]
 
 use micrograd_playground::engine::{Graph, Op};
 use micrograd_playground::expr::{self, Expr, MAX_DEPTH, MAX_EXPR_CHARS};

@@ -503,3 +503,97 @@ fn bad_csv_is_refused_with_where() {
         before
     );
 }
+
+/// The views inside the network (#12): every unit's grid equals the graph's node on that
+/// cell, the hidden layer's view of a point equals its neurons' outputs, the inspector's
+/// equation holds with its numbers, and an edited weight moves the boundary and can be put
+/// back.
+#[test]
+fn inside_the_network_unit_grids_hidden_space_inspector_and_edits() {
+    use micrograd_playground::engine::Graph;
+    let mut pg = Playground::new(Config {
+        features: vec![
+            micrograd_playground::features::Feature::X1,
+            micrograd_playground::features::Feature::X2,
+            micrograd_playground::features::Feature::Sinx1,
+        ],
+        hidden: vec![4, 3],
+        activation: micrograd_playground::nn::Activation::Tanh,
+        ..Config::default()
+    });
+    pg.train(30);
+    let res = 9;
+    let view = pg.view();
+    let units = pg.model().units();
+    assert_eq!(units, 3 + 4 + 3 + 1);
+    let post = pg.unit_grids(res, false).to_vec();
+    let pre = pg.unit_grids(res, true).to_vec();
+    assert_eq!(post.len(), units * res * res);
+    let model = pg.model().clone();
+    for cell in [0, 40, 80] {
+        let (r, c) = (cell / res, cell % res);
+        let x = view.xmin + (c as f64 + 0.5) * (view.xmax - view.xmin) / res as f64;
+        let y = view.ymax - (r as f64 + 0.5) * (view.ymax - view.ymin) / res as f64;
+        let g = Graph::new();
+        let p = model.leaves(&g);
+        let mut want = model.embed(g.value(x), g.value(y));
+        let mut sums = want.clone();
+        let mut input = want.clone();
+        let mut k = 0;
+        for l in &model.layers {
+            let mut next = Vec::new();
+            for _ in 0..l.nout {
+                let s = input
+                    .iter()
+                    .zip(&p[k..k + l.nin])
+                    .fold(p[k + l.nin], |acc, (&xi, &wi)| acc + wi * xi);
+                k += l.nin + 1;
+                sums.push(s);
+                next.push(l.activation.apply(s));
+            }
+            want.extend(next.iter().copied());
+            input = next;
+        }
+        for u in 0..units {
+            assert_eq!(
+                post[u * res * res + cell],
+                want[u].data() as f32,
+                "unit {u} cell {cell}"
+            );
+            assert_eq!(
+                pre[u * res * res + cell],
+                sums[u].data() as f32,
+                "unit {u} cell {cell}"
+            );
+        }
+    }
+    // The hidden layer's view: point 5 lands where neurons 1 and 2 of layer 0 put it.
+    let h = pg.hidden_space(0, 1, 2, 5).unwrap();
+    assert_eq!(h.points.len(), 2 * pg.points().len());
+    assert_eq!(h.lines.len(), 10);
+    let info = pg.neuron_info(0, 1, 5).unwrap();
+    assert_eq!(h.points[10], info.output as f32);
+    assert!(pg.hidden_space(0, 1, 9, 5).is_none());
+    // The inspector's equation: output = tanh(b + w . inputs), in the graph's order.
+    let (w, b) = (&info.params[..3], info.params[3].value);
+    let sum = info
+        .inputs
+        .iter()
+        .zip(w)
+        .fold(b, |acc, (x, p)| acc + p.value * x);
+    assert_eq!(sum, info.sum);
+    assert_eq!(info.sum.tanh(), info.output);
+    assert!(info
+        .params
+        .iter()
+        .all(|p| p.grad.is_finite() && p.velocity.is_none()));
+    // An edit moves the boundary; putting the old value back restores it exactly.
+    let before = pg.boundary(30).to_vec();
+    let k = info.params[0].index;
+    let old = pg.set_param(k, info.params[0].value + 3.0).unwrap();
+    assert_eq!(old, info.params[0].value);
+    assert_ne!(pg.boundary(30).to_vec(), before);
+    pg.set_param(k, old).unwrap();
+    assert_eq!(pg.boundary(30).to_vec(), before);
+    assert!(pg.set_param(k, f64::NAN).is_err() && pg.set_param(10_000, 1.0).is_err());
+}

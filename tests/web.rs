@@ -278,3 +278,55 @@ fn classes_regression_stops_and_csv_through_the_api() {
         "regression"
     );
 }
+
+/// Inside the network through the API (#12): the per-unit grids hold the model's own outputs
+/// (the last unit is the boundary's score), a weight edit moves the boundary and its undo
+/// restores it, the inspector's numbers make its equation, and a typed expression is drawn
+/// with its names as inputs while a bad one names its column.
+#[wasm_bindgen_test]
+fn unit_grids_inspector_edits_and_typed_expressions() {
+    let mut pg =
+        Playground::new(config(r#"{"hidden":[5],"activation":"tanh","loss":"mse"}"#)).unwrap();
+    pg.train(20);
+    let units = pg.units();
+    assert_eq!(units, 2 + 5 + 1);
+    let res = 16;
+    let ptr = pg.unit_grids(res, false);
+    let grids = unsafe { std::slice::from_raw_parts(ptr, units * res * res) }.to_vec();
+    let ptr = pg.boundary(res);
+    let boundary = unsafe { std::slice::from_raw_parts(ptr, res * res) }.to_vec();
+    for (cell, &b) in boundary.iter().enumerate() {
+        // MSE's confidence is tanh(score): the output unit's grid holds the score.
+        let score = grids[(units - 1) * res * res + cell] as f64;
+        assert!((score.tanh() as f32 - b).abs() < 1e-6, "cell {cell}");
+    }
+    let info = pg.neuron_info(0, 2, 7);
+    let params = js_sys::Array::from(&get(&info, "params"));
+    assert_eq!(params.length(), 3);
+    let inputs = js_sys::Array::from(&get(&info, "inputs"));
+    let sum = (0..2).fold(num(&params.get(2), "value"), |acc, i| {
+        acc + num(&params.get(i), "value") * inputs.get(i).as_f64().unwrap()
+    });
+    assert_eq!(sum, num(&info, "sum"));
+    assert_eq!(num(&info, "sum").tanh(), num(&info, "output"));
+    let k = num(&params.get(0), "index") as usize;
+    let old = pg.set_param(k, 5.0).unwrap();
+    let moved = unsafe { std::slice::from_raw_parts(pg.boundary(res), res * res) }.to_vec();
+    assert_ne!(moved, boundary);
+    pg.set_param(k, old).unwrap();
+    let back = unsafe { std::slice::from_raw_parts(pg.boundary(res), res * res) }.to_vec();
+    assert_eq!(back, boundary);
+    assert!(pg.set_param(k, f64::INFINITY).is_err());
+    let h = pg.hidden_space(0, 0, 1, 7);
+    assert_eq!(js_sys::Array::from(&get(&h, "lines")).length(), 14);
+
+    use micrograd_playground::web;
+    let typed = web::graph_expression("(a + b) * c**2", vec![1.0, 2.0, 3.0]).unwrap();
+    let names = js_sys::Array::from(&get(&typed, "inputs"));
+    assert_eq!(names.length(), 3);
+    let view = get(&typed, "view");
+    assert!(get(&view, "dot").as_string().unwrap().contains("**2"));
+    let e = web::graph_expression("a + * b", vec![]).err().unwrap();
+    let message = get(&JsValue::from(e), "message").as_string().unwrap();
+    assert!(message.starts_with("column 5:"), "{message}");
+}

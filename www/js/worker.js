@@ -250,6 +250,30 @@ const handlers = {
     adopt(new Playground(config));
     return { ...state(), importNotes: notes };
   },
+  /**
+   * Every unit's grid over the view ({ res, pre }): the features, then each layer's neurons,
+   * `units` grids of res * res numbers (transferred).
+   */
+  unit_grids({ res, pre }) {
+    const units = pg.units();
+    const ptr = pg.unit_grids(res, !!pre);
+    const n = Math.max(2, Math.min(64, res));
+    return { res: n, units, grids: new Float32Array(memory.buffer, ptr, units * n * n).slice() };
+  },
+  /** Neurons a and b of a layer: where they put the points and the view's grid lines. */
+  hidden_space({ layer, a, b, lines }) {
+    return pg.hidden_space(layer, a, b, lines ?? 11) ?? null;
+  },
+  /** A neuron for the inspector on a point (weights, grads, optimizer state, equation). */
+  neuron_info({ layer, index, point }) {
+    return pg.neuron_info(layer, index, point) ?? null;
+  },
+  /** Sets one weight or bias while training runs; returns the old value (for undo). */
+  set_param({ index, value }) {
+    const old = pg.set_param(index, value);
+    changed();
+    return { old };
+  },
   /** The current points as CSV (x1, x2, label, split). */
   export_csv() {
     return { text: pg.export_csv() };
