@@ -10,6 +10,8 @@
 //! With `--golden FILE` the points and initial weights come from micrograd's own run, and the
 //! losses equal micrograd's. `--steps N` changes the number of steps (default 100); `--dynamic`
 //! builds the whole graph every step as micrograd does instead of replaying the recorded tape.
+//! `--quiet` prints only the summary (the last step, the time per step), so that the time
+//! measures the engine and not the terminal; the steps' numbers are kept and printed after.
 
 use micrograd_playground::data::{Dataset, Point};
 use micrograd_playground::engine::Graph;
@@ -29,6 +31,7 @@ fn run() -> Result<(), String> {
     let mut golden = None;
     let mut steps = 100u64;
     let mut dynamic = false;
+    let mut quiet = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -40,8 +43,9 @@ fn run() -> Result<(), String> {
                     .map_err(|_| format!("--steps: not a number: {v}"))?;
             }
             "--dynamic" => dynamic = true,
+            "--quiet" => quiet = true,
             "-h" | "--help" => {
-                println!("usage: moons [--golden FILE] [--steps N] [--dynamic]");
+                println!("usage: moons [--golden FILE] [--steps N] [--dynamic] [--quiet]");
                 return Ok(());
             }
             other => return Err(format!("unknown argument {other} (try --help)")),
@@ -62,6 +66,8 @@ fn run() -> Result<(), String> {
     };
 
     let mut graph = Graph::new();
+    // With --quiet nothing is printed while the clock runs: the steps are kept in memory.
+    let mut log = Vec::with_capacity(steps.min(1 << 20) as usize);
     let start = Instant::now();
     for _ in 0..steps {
         let s = if dynamic {
@@ -69,12 +75,24 @@ fn run() -> Result<(), String> {
         } else {
             trainer.step(&points)
         };
-        println!("step {} loss {} accuracy {}", s.step, s.loss, s.accuracy);
+        if !quiet {
+            println!("step {} loss {} accuracy {}", s.step, s.loss, s.accuracy);
+        }
+        log.push(s);
         if s.diverged {
             return Err(format!("diverged at step {}", s.step));
         }
     }
     let per_step = start.elapsed().as_secs_f64() * 1e6 / steps.max(1) as f64;
+    if let (true, Some(s)) = (quiet, log.last()) {
+        println!(
+            "{} steps; last: step {} loss {} accuracy {}",
+            log.len(),
+            s.step,
+            s.loss,
+            s.accuracy
+        );
+    }
     println!("time per step: {per_step:.1} us");
     println!();
     print!("{}", ascii_boundary(&trainer.model, &points, 64, 24));
