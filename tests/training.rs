@@ -65,6 +65,17 @@ fn tape_and_dynamic_graph_agree_on_the_golden_run() {
     for (x, y) in tape.model.params.iter().zip(&dynamic.model.params) {
         assert!((x - y).abs() < 1e-12);
     }
+    // By the end most samples are beyond the hinge's margin (loss exactly 0): the tape's
+    // backward ran on the others only (Trainer::keep_active_only), with the same gradients.
+    let p = dynamic.model.leaves(&g);
+    let beyond = points
+        .iter()
+        .filter(|pt| {
+            let score = dynamic.model.forward(&p, &[g.value(pt.x), g.value(pt.y)])[0];
+            Loss::Hinge.sample(score, g.value(pt.label)).data() == 0.0
+        })
+        .count();
+    assert!(beyond * 4 > points.len(), "{beyond} of {} beyond the margin", points.len());
 }
 
 /// Every loss, activation, optimiser and minibatching, on the tape and on the dynamic graph.
