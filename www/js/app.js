@@ -2,6 +2,7 @@
 // (config, view, points, stats) and what belongs to the page alone (play state, speed,
 // what needs redrawing). Modules read and write this object; only main.js creates it.
 
+import { labelMode } from './classes.js';
 import { History } from './history.js';
 
 export function createApp() {
@@ -32,4 +33,17 @@ export function createApp() {
 
 export function markDirty(app) {
   app.dirty = { boundary: true, points: true, chart: true, readouts: true };
+}
+
+let modeCache = { points: null, config: null, mode: null };
+
+/**
+ * How labels are drawn now (classes.js labelMode: binary, K classes or regression with the
+ * targets' range), computed again only when the points or the config were replaced.
+ */
+export function currentMode(app) {
+  if (modeCache.points !== app.points || modeCache.config !== app.config) {
+    modeCache = { points: app.points, config: app.config, mode: labelMode(app.config, app.points) };
+  }
+  return modeCache.mode;
 }

@@ -1,6 +1,7 @@
 // The live loss / accuracy chart: two stacked panels on one canvas, drawn from the fixed-size
 // History (so a redraw costs the same after 100 steps or 100k steps). Train is a solid line,
-// test a dashed one, so the two are told apart without colour.
+// test a dashed one, so the two are told apart without colour. For regression the lower
+// panel shows the RMSE (log scale) instead of the accuracy.
 
 import { fitCanvas, niceTicks } from './render.js';
 
@@ -34,7 +35,8 @@ export class Chart {
     this.size = fitCanvas(this.canvas);
   }
 
-  draw(history) {
+  /** `opts.regression`: the lower panel shows the RMSE instead of the accuracy. */
+  draw(history, { regression = false } = {}) {
     const { ctx } = this;
     const { w, h, dpr } = this.size;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -52,10 +54,42 @@ export class Chart {
     const x1 = n > 0 ? Math.max(history.steps[n - 1], x0 + 1) : 1;
     const xOf = (s) => left + ((s - x0) / (x1 - x0)) * plotW;
 
-    // Loss panel: log scale, from the smallest to the largest finite loss seen.
+    this.logPanel(history, ['train_loss', 'test_loss'], 'loss (log scale)', { left, top, plotW, ph, xOf });
+    const top2 = top + ph + gap;
+    if (regression) {
+      this.logPanel(history, ['train_rmse', 'test_rmse'], 'RMSE (log scale)', { left, top: top2, plotW, ph, xOf });
+    } else {
+      // Accuracy panel: 0..100 %.
+      const accY = (v) => top2 + ph - v * ph;
+      this.panel(left, top2, plotW, ph, 'accuracy');
+      this.yTicks([0, 0.5, 1], accY, (v) => `${v * 100}%`, left, plotW);
+      this.line(history, 'train_accuracy', xOf, accY, TRAIN, []);
+      this.line(history, 'test_accuracy', xOf, accY, TEST, [5, 3]);
+    }
+
+    // Step axis under the lower panel.
+    ctx.fillStyle = '#333';
+    ctx.textBaseline = 'top';
+    ctx.textAlign = 'center';
+    const ticks = n > 1 ? niceTicks(x0, x1, Math.max(2, Math.floor(plotW / 70))) : [];
+    for (const t of ticks) ctx.fillText(fmtStep(t), xOf(t), top2 + ph + 3);
+    if (n === 0) {
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillText('no steps yet', left + plotW / 2, top + ph / 2);
+    }
+  }
+
+  /**
+   * A log-scale panel of two series (train solid, test dashed), from the smallest to the
+   * largest finite value seen; a value of exactly 0 (hinge on separated data) sits on the
+   * bottom edge.
+   */
+  logPanel(history, [trainField, testField], title, { left, top, plotW, ph, xOf }) {
+    const n = history.length;
     let lo = Infinity;
     let hi = -Infinity;
-    for (const f of ['train_loss', 'test_loss']) {
+    for (const f of [trainField, testField]) {
       const s = history.series[f];
       for (let i = 0; i < n; i++) {
         const v = s[i];
@@ -72,33 +106,12 @@ export class Chart {
     lo = 10 ** Math.floor(Math.log10(lo));
     hi = 10 ** Math.ceil(Math.log10(hi));
     if (hi <= lo) hi = lo * 10;
-    const lossY = (v) => top + ph - ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * ph;
-    this.panel(left, top, plotW, ph, 'loss (log scale)');
-    this.yTicks(logTicks(lo, hi), lossY, fmtLogTick, left, plotW);
-    // A loss of exactly 0 (hinge on separated data) sits on the bottom edge of the log axis.
-    const lossOrFloor = (v) => (v > 0 ? lossY(Math.max(v, lo)) : v === 0 ? lossY(lo) : NaN);
-    this.line(history, 'train_loss', xOf, lossOrFloor, TRAIN, []);
-    this.line(history, 'test_loss', xOf, lossOrFloor, TEST, [5, 3]);
-
-    // Accuracy panel: 0..100 %.
-    const top2 = top + ph + gap;
-    const accY = (v) => top2 + ph - v * ph;
-    this.panel(left, top2, plotW, ph, 'accuracy');
-    this.yTicks([0, 0.5, 1], accY, (v) => `${v * 100}%`, left, plotW);
-    this.line(history, 'train_accuracy', xOf, accY, TRAIN, []);
-    this.line(history, 'test_accuracy', xOf, accY, TEST, [5, 3]);
-
-    // Step axis under the lower panel.
-    ctx.fillStyle = '#333';
-    ctx.textBaseline = 'top';
-    ctx.textAlign = 'center';
-    const ticks = n > 1 ? niceTicks(x0, x1, Math.max(2, Math.floor(plotW / 70))) : [];
-    for (const t of ticks) ctx.fillText(fmtStep(t), xOf(t), top2 + ph + 3);
-    if (n === 0) {
-      ctx.textAlign = 'center';
-      ctx.textBaseline = 'middle';
-      ctx.fillText('no steps yet', left + plotW / 2, top + ph / 2);
-    }
+    const yOf = (v) => top + ph - ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * ph;
+    this.panel(left, top, plotW, ph, title);
+    this.yTicks(logTicks(lo, hi), yOf, fmtLogTick, left, plotW);
+    const orFloor = (v) => (v > 0 ? yOf(Math.max(v, lo)) : v === 0 ? yOf(lo) : NaN);
+    this.line(history, trainField, xOf, orFloor, TRAIN, []);
+    this.line(history, testField, xOf, orFloor, TEST, [5, 3]);
   }
 
   panel(x, y, w, h, title) {

@@ -3,7 +3,7 @@
 // (averaged) and the sampling stride doubles, so drawing it stays cheap after any number
 // of steps.
 
-export const FIELDS = ['train_loss', 'test_loss', 'train_accuracy', 'test_accuracy'];
+export const FIELDS = ['train_loss', 'test_loss', 'train_accuracy', 'test_accuracy', 'train_rmse', 'test_rmse'];
 
 function num(x) {
   return typeof x === 'number' && Number.isFinite(x) ? x : NaN;

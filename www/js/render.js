@@ -1,18 +1,27 @@
 // Drawing the data plane: the decision-boundary heatmap, the axes and the points.
 // Colour-blind-safe diverging palette: orange for class -1, blue for class +1 (the pair
 // TensorFlow Playground uses; both tell apart under red-green colour blindness), with the
-// class also carried by shape: +1 is a circle, -1 a square. Test points are hollow.
+// class also carried by shape: +1 is a circle, -1 a square. Test points are hollow. More
+// classes take the Okabe-Ito palette, one shape each, the confidence as the cell's depth of
+// colour; regression the same diverging palette over the targets' range (classes.js).
+
+import { CLASS_COLOURS, classIndex, classStyle, hexRgb } from './classes.js';
+import { drawShape, drawValuePoint } from './markers.js';
 
 const ORANGE = [230, 120, 20]; // class -1
 const BLUE = [20, 110, 190]; // class +1
 const MID = [246, 246, 246];
-const ORANGE_POINT = '#e07000';
-const BLUE_POINT = '#0b6db7';
 const INK = '#222';
+const BINARY = { kind: 'binary' };
 
 // How strongly the background shows the model's confidence (0..1): light enough that the
 // points stay readable on top of it.
 const HEAT_STRENGTH = 0.62;
+// The same for the lighter Okabe-Ito colours of more classes, and the faint tint that still
+// names the winning class where all classes tie.
+const CLASS_STRENGTH = 0.72;
+const CLASS_FLOOR = 0.06;
+const CLASS_LEVELS = 64;
 
 function mix(a, b, t) {
   return [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * t));
@@ -31,6 +40,35 @@ function buildLut() {
 const LUT = buildLut();
 const DISCRETE_NEG = mix(MID, ORANGE, HEAT_STRENGTH * 0.75);
 const DISCRETE_POS = mix(MID, BLUE, HEAT_STRENGTH * 0.75);
+
+/** Per class, CLASS_LEVELS RGB entries from unsure (pale) to sure (deep). */
+const CLASS_LUT = (() => {
+  const lut = new Uint8ClampedArray(CLASS_COLOURS.length * CLASS_LEVELS * 3);
+  CLASS_COLOURS.forEach((hex, k) => {
+    const rgb = hexRgb(hex);
+    for (let j = 0; j < CLASS_LEVELS; j++) {
+      const t = CLASS_FLOOR + (CLASS_STRENGTH - CLASS_FLOOR) * (j / (CLASS_LEVELS - 1));
+      lut.set(mix(MID, rgb, t), (k * CLASS_LEVELS + j) * 3);
+    }
+  });
+  return lut;
+})();
+const CLASS_DISCRETE = CLASS_COLOURS.map((hex) => mix(MID, hexRgb(hex), CLASS_STRENGTH * 0.7));
+/** A discretized regression boundary: this many bands on each side of 0. */
+const BANDS = 4;
+
+/** The colour of value `t` in [-1, 1] on the diverging scale at full strength (points, legend). */
+export function valueRgb(t) {
+  const v = Math.max(-1, Math.min(1, Number.isFinite(t) ? t : 0));
+  return v < 0 ? mix(MID, ORANGE, -v) : mix(MID, BLUE, v);
+}
+
+function rgbText([r, g, b]) {
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+/** The CSS gradient of the value scale from -1 to +1, as the heatmap shows it. */
+export const VALUE_GRADIENT = `linear-gradient(to right, ${rgbText(mix(MID, ORANGE, HEAT_STRENGTH))}, ${rgbText(MID)}, ${rgbText(mix(MID, BLUE, HEAT_STRENGTH))})`;
 
 /** "Nice" tick values covering [lo, hi], about `count` of them. */
 export function niceTicks(lo, hi, count = 5) {
@@ -119,9 +157,11 @@ export class PlotRenderer {
   /**
    * Fill the heatmap from boundary values (row 0 = top). Continuous view: the compositor
    * interpolates the cells smoothly. Discretized view: pixelated, so each cell is a solid
-   * class colour with sharp edges.
+   * class colour (or, for regression, one of a few bands of value) with sharp edges. `mode`:
+   * classes.js labelMode (binary: confidence in [-1, 1]; K classes: class + confidence;
+   * regression: the predicted value).
    */
-  setBoundary(values, res, discrete) {
+  setBoundary(values, res, discrete, mode = BINARY) {
     this.grid.classList.toggle('discrete', !!discrete);
     if (this.grid.width !== res || this.grid.height !== res) {
       this.grid.width = res;
@@ -131,16 +171,31 @@ export class PlotRenderer {
     if (!this.image) this.image = this.gridCtx.createImageData(res, res);
     const px = this.image.data;
     const n = res * res;
+    const classes = mode.kind === 'classes';
+    const scale = mode.kind === 'regression' ? 1 / mode.range : 1;
     for (let i = 0; i < n; i++) {
-      const v = values[i];
+      let v = values[i];
       let r;
       let g;
       let b;
       if (!Number.isFinite(v)) {
         r = g = b = 200;
-      } else if (discrete) {
+      } else if (classes) {
+        const k = Math.max(0, Math.min(CLASS_COLOURS.length - 1, Math.floor(v)));
+        if (discrete) {
+          [r, g, b] = CLASS_DISCRETE[k];
+        } else {
+          const o = (k * CLASS_LEVELS + Math.max(0, Math.min(CLASS_LEVELS - 1, Math.round((v - k) * (CLASS_LEVELS - 1))))) * 3;
+          r = CLASS_LUT[o];
+          g = CLASS_LUT[o + 1];
+          b = CLASS_LUT[o + 2];
+        }
+      } else if (discrete && scale === 1) {
         [r, g, b] = v < 0 ? DISCRETE_NEG : DISCRETE_POS;
       } else {
+        v *= scale;
+        // Regression bands: the middle of each band of width 1/BANDS, 0 a border between two.
+        if (discrete) v = (Math.min(BANDS - 1, Math.floor(Math.max(-1, Math.min(1, v)) * BANDS + BANDS) - BANDS) + 0.5) / BANDS;
         const k = Math.max(0, Math.min(255, Math.round(((v + 1) / 2) * 255))) * 3;
         r = LUT[k];
         g = LUT[k + 1];
@@ -157,8 +212,9 @@ export class PlotRenderer {
 
   /**
    * Draw the top layer: axes, points, ring and cursor over the heatmap. `points` is the flat
-   * [x, y, label, is_test] * n array; `opts` holds cursor (keyboard cursor, data coords) and
-   * highlight (the index of the point to ring, or -1).
+   * [x, y, label, is_test] * n array; `opts` holds cursor (keyboard cursor, data coords),
+   * highlight (the index of the point to ring, or -1) and mode (how labels are drawn,
+   * classes.js labelMode).
    */
   draw(points, opts = {}) {
     const { ctx } = this;
@@ -167,7 +223,7 @@ export class PlotRenderer {
     ctx.clearRect(0, 0, w, h);
     const r = this.rect();
     this.drawAxes(r);
-    if (points) this.drawPoints(points, r);
+    if (points) this.drawPoints(points, r, opts.mode || BINARY);
     if (points && opts.highlight >= 0) this.drawHighlight(points, opts.highlight, r);
     if (opts.cursor) this.drawCursor(opts.cursor);
   }
@@ -221,7 +277,7 @@ export class PlotRenderer {
     }
   }
 
-  drawPoints(pts, r) {
+  drawPoints(pts, r, mode) {
     const { ctx } = this;
     const n = Math.floor(pts.length / 4);
     const size = Math.max(3, Math.min(6, r.w / 90));
@@ -235,7 +291,7 @@ export class PlotRenderer {
         const isTest = pts[i * 4 + 3] > 0.5 ? 1 : 0;
         if (isTest !== pass) continue;
         const [x, y] = this.toCanvas(pts[i * 4], pts[i * 4 + 1]);
-        drawMarker(ctx, x, y, size, pts[i * 4 + 2] > 0 ? 1 : -1, isTest === 1);
+        drawPoint(ctx, x, y, size, pts[i * 4 + 2], isTest === 1, mode);
       }
     }
     ctx.restore();
@@ -262,35 +318,21 @@ export class PlotRenderer {
 }
 
 /**
- * One point marker: class +1 a blue circle, class -1 an orange square; train points filled
- * with a dark outline, test points hollow (white fill, thick coloured ring).
+ * One point marker: class +1 a blue circle, class -1 an orange square (more classes: their
+ * colour and shape; regression: a circle of its target's colour); train points filled with a
+ * dark outline, test points hollow (white fill, thick coloured ring).
  */
-export function drawMarker(ctx, x, y, size, label, isTest) {
-  const colour = label > 0 ? BLUE_POINT : ORANGE_POINT;
-  ctx.beginPath();
-  if (label > 0) {
-    ctx.arc(x, y, size, 0, Math.PI * 2);
-  } else {
-    const s = size * 0.9;
-    ctx.rect(x - s, y - s, 2 * s, 2 * s);
+export function drawPoint(ctx, x, y, size, label, isTest, mode = BINARY) {
+  if (mode.kind === 'regression') {
+    drawValuePoint(ctx, x, y, size, rgbText(valueRgb(label / mode.range)), isTest);
+    return;
   }
-  if (isTest) {
-    ctx.fillStyle = '#fff';
-    ctx.fill();
-    ctx.lineWidth = Math.max(1.5, size * 0.45);
-    ctx.strokeStyle = colour;
-    ctx.stroke();
-  } else {
-    ctx.fillStyle = colour;
-    ctx.fill();
-    ctx.lineWidth = 1;
-    ctx.strokeStyle = INK;
-    ctx.stroke();
-  }
+  const { colour, shape } = classStyle(classIndex(label, mode), mode);
+  drawShape(ctx, shape, x, y, size, colour, isTest, mode.kind === 'classes');
 }
 
 /** A dataset thumbnail: the points only, on a plain background. */
-export function drawThumbnail(canvas, pts, view) {
+export function drawThumbnail(canvas, pts, view, mode = BINARY) {
   const { w, h, dpr } = fitCanvas(canvas);
   const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -300,10 +342,38 @@ export function drawThumbnail(canvas, pts, view) {
   for (let i = 0; i < n; i++) {
     const x = ((pts[i * 4] - view.xmin) / (view.xmax - view.xmin)) * w;
     const y = ((view.ymax - pts[i * 4 + 1]) / (view.ymax - view.ymin)) * h;
-    ctx.fillStyle = pts[i * 4 + 2] > 0 ? BLUE_POINT : ORANGE_POINT;
+    const label = pts[i * 4 + 2];
+    if (mode.kind === 'regression') {
+      ctx.fillStyle = rgbText(valueRgb(label / mode.range));
+      ctx.beginPath();
+      ctx.arc(x, y, 1.9, 0, Math.PI * 2);
+      ctx.fill();
+      ctx.lineWidth = 0.5;
+      ctx.strokeStyle = INK;
+      ctx.stroke();
+      continue;
+    }
+    const { colour, shape } = classStyle(classIndex(label, mode), mode);
+    ctx.fillStyle = colour;
     ctx.beginPath();
-    if (pts[i * 4 + 2] > 0) ctx.arc(x, y, 1.6, 0, Math.PI * 2);
-    else ctx.rect(x - 1.5, y - 1.5, 3, 3);
+    if (shape === 'circle') ctx.arc(x, y, 1.6, 0, Math.PI * 2);
+    else if (shape === 'square') ctx.rect(x - 1.5, y - 1.5, 3, 3);
+    else drawShapeSmall(ctx, shape, x, y);
     ctx.fill();
   }
+}
+
+function drawShapeSmall(ctx, shape, x, y) {
+  // At thumbnail size the shapes blur: colour carries the class, a small polygon suggests it.
+  if (shape === 'triangle') {
+    ctx.moveTo(x, y - 2);
+    ctx.lineTo(x + 1.8, y + 1.3);
+    ctx.lineTo(x - 1.8, y + 1.3);
+  } else {
+    ctx.moveTo(x, y - 2);
+    ctx.lineTo(x + 2, y);
+    ctx.lineTo(x, y + 2);
+    ctx.lineTo(x - 2, y);
+  }
+  ctx.closePath();
 }
