@@ -5,6 +5,8 @@
 import { $, setText } from './dom.js';
 import { fmtL2, fmtSci, roundSig } from './format.js';
 import { CONTROL_IDS, applySettings, buildDatasetChoices, buildSetChoices, logSlider, stopIndex } from './settings.js';
+import { pointList } from './classes.js';
+import { createTask } from './task.js';
 
 
 /**
@@ -14,6 +16,7 @@ import { CONTROL_IDS, applySettings, buildDatasetChoices, buildSetChoices, logSl
 export function createControls(app, settings, actions) {
   buildDatasetChoices(settings.get('dataset'), $('ds-grid'));
   applySettings(settings, CONTROL_IDS);
+  const task = createTask(app, settings, actions);
   const featureBoxes = buildSetChoices(settings.get('features'), $('features'), $('features-legend'), 'feat-');
   const datasets = settings.get('dataset').kind.choices.map((c) => c.value);
   const lrScale = logSlider(settings.get('learning_rate'));
@@ -55,7 +58,15 @@ export function createControls(app, settings, actions) {
     batch: $('batch'),
     batchValue: $('batch-value'),
     lrDecay: $('lr-decay'),
+    stopStep: $('stop-step'),
+    stopEpoch: $('stop-epoch'),
+    stopLoss: $('stop-loss'),
   };
+  const stopInputs = [
+    [el.stopStep, 'stop_step'],
+    [el.stopEpoch, 'stop_epoch'],
+    [el.stopLoss, 'stop_loss'],
+  ];
   // Batch size 0 means the full set: the slider runs from 1 to the training points, and its
   // far right is the full set (showBatch).
   el.batch.min = '1';
@@ -171,8 +182,11 @@ export function createControls(app, settings, actions) {
     el.lrDecay.checked = !!c.lr_decay;
     el.lrNowWrap.hidden = !c.lr_decay;
 
+    for (const [input, name] of stopInputs) if (document.activeElement !== input) input.value = String(c[name]);
+
     showSpeed();
     el.discretize.checked = app.ui.discretize;
+    task.sync();
   }
 
   // ------------------------------------------------------------ transport
@@ -225,6 +239,27 @@ export function createControls(app, settings, actions) {
       el.lrNowWrap.hidden = !app.config.lr_decay;
     });
   });
+  for (const [input, name] of stopInputs) {
+    input.addEventListener('change', () => {
+      const raw = input.value.trim();
+      const v = raw === '' ? 0 : Number(raw);
+      if (!Number.isFinite(v)) {
+        actions.notify(`${settings.get(name).label}: type a number (0: off).`, { kind: 'error' });
+        input.value = String(app.config[name]);
+        return;
+      }
+      actions.live(name, v).then(() => {
+        const now = app.config[name];
+        input.value = String(now);
+        const s = app.stats;
+        if (name === 'stop_step' && now > 0 && s && s.step >= now) {
+          actions.notify(`Training is already at step ${s.step.toLocaleString('en-US')}: it stops at step ${now.toLocaleString('en-US')} after a Reset.`, {
+            kind: 'info',
+          });
+        }
+      });
+    });
+  }
   el.discretize.addEventListener('change', () => {
     app.ui.discretize = el.discretize.checked;
     actions.markBoundary();
@@ -239,17 +274,8 @@ export function createControls(app, settings, actions) {
     radio.addEventListener('change', () => {
       if (!radio.checked) return;
       // Custom keeps the points on screen as the user's own, so they can be edited.
-      actions.rebuild(name === 'custom' ? { dataset: 'custom', points: currentPointList(), view: app.view } : { dataset: name });
+      actions.rebuild(name === 'custom' ? { dataset: 'custom', points: pointList(app.points), view: app.view } : { dataset: name });
     });
-  }
-
-  function currentPointList() {
-    const out = [];
-    const p = app.points;
-    for (let i = 0; i + 3 < p.length; i += 4) {
-      out.push([roundSig(p[i], 6), roundSig(p[i + 1], 6), p[i + 2] > 0 ? 1 : -1]);
-    }
-    return out;
   }
 
   el.noise.addEventListener('input', () => setText(el.noiseValue, String(roundSig(Number(el.noise.value), 3))));
@@ -263,7 +289,7 @@ export function createControls(app, settings, actions) {
 
   el.clearPoints.addEventListener('click', () => {
     actions.rebuild({ dataset: 'custom', points: [], view: app.view }).then((ok) => {
-      if (ok) actions.notify('Points cleared: click the plot to add your own (Shift+click for the other class).', { kind: 'info' });
+      if (ok) actions.notify('Points cleared: click the plot to add your own (the help under the plot says how).', { kind: 'info' });
     });
   });
 
@@ -312,7 +338,9 @@ export function createControls(app, settings, actions) {
     });
   }
   el.activation.addEventListener('change', () => actions.rebuild({ activation: el.activation.value }));
-  el.loss.addEventListener('change', () => actions.rebuild({ loss: el.loss.value }));
+  el.loss.addEventListener('change', () => {
+    if (el.loss.value !== 'softmax') actions.rebuild({ loss: el.loss.value });
+  });
   el.seed.addEventListener('change', () => {
     const seed = intOr(el.seed.value, NaN);
     if (!Number.isFinite(seed) || seed < 0) {
@@ -327,6 +355,8 @@ export function createControls(app, settings, actions) {
   return {
     sync,
     showSpeed,
+    /** The problem and classes (task.js): what a click adds. */
+    task,
     /** The batch slider's range follows the number of training points. */
     showBatchIfChanged(bs, nTrainNow) {
       if (Number(el.batch.max) !== Math.max(1, nTrainNow)) showBatch(bs);

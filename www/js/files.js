@@ -28,9 +28,8 @@ export function createFiles(hooks) {
 
   importBtn.addEventListener('click', () => importFile.click());
 
-  importFile.addEventListener('change', async () => {
-    const file = importFile.files && importFile.files[0];
-    importFile.value = '';
+  /** Import a model from a File (the picker's, or one dropped on the plot). */
+  async function importModelFile(file) {
     if (!file || !hooks.ready()) return;
     if (file.size > hooks.maxFileBytes) {
       hooks.notify(
@@ -56,9 +55,16 @@ export function createFiles(hooks) {
     }
     hooks.adopt(state);
     hooks.notify(`Imported ${file.name}.`, { kind: 'info' });
+  }
+
+  importFile.addEventListener('change', () => {
+    const file = importFile.files && importFile.files[0];
+    importFile.value = '';
+    importModelFile(file);
   });
 
   return {
+    importModelFile,
     enable() {
       exportBtn.disabled = false;
       importBtn.disabled = false;

@@ -26,7 +26,8 @@ const LIVE_MS_REDUCED = 1000; // once a second with prefers-reduced-motion
 /**
  * hooks: examples (the guided examples' names and inputs), request(type, args) (asks the
  * worker), getPoints() (flat [x, y, label, is_test] * n), getStep() (the training step
- * count), generation() (which Playground is live), notify(text, opts),
+ * count), generation() (which Playground is live), describeLabel(label) (a point's class or
+ * target in words), inputNames() (the network's inputs: x1, x2, x1²...), notify(text, opts),
  * errText(e), reducedMotion (a MediaQueryList), onHighlight() (the chosen point changed),
  * onPicking(on) (the plot should pick instead of add).
  */
@@ -172,9 +173,9 @@ export function createGraphView(hooks) {
       el.pointInfo.textContent = pointCount() === 0 ? 'No points: click the plot to add some.' : 'No such point.';
       return;
     }
-    const cls = pts[p * 4 + 2] > 0 ? '+1 (blue circle)' : '−1 (orange square)';
+    const what = hooks.describeLabel(pts[p * 4 + 2]);
     const kind = pts[p * 4 + 3] > 0.5 ? 'test' : 'training';
-    el.pointInfo.textContent = `Point #${p}: x ${fmt4(pts[p * 4])}, y ${fmt4(pts[p * 4 + 1])}, class ${cls}, a ${kind} point. It is ringed on the plot.`;
+    el.pointInfo.textContent = `Point #${p}: x ${fmt4(pts[p * 4])}, y ${fmt4(pts[p * 4 + 1])}, ${what}, a ${kind} point. It is ringed on the plot.`;
   }
 
   function draw() {
@@ -263,7 +264,7 @@ export function createGraphView(hooks) {
     live.layer = Math.max(0, Math.min(live.layers - 1, live.layer));
     live.index = Math.max(0, Math.min((net.sizes[live.layer + 1] || 1) - 1, live.index));
     el.neuron.value = `${live.layer}:${live.index}`;
-    diagram.setNetwork(net);
+    diagram.setNetwork(net, hooks.inputNames());
     diagram.select(live.layer, live.index);
     const n = pointCount();
     el.point.max = String(Math.max(0, n - 1));

@@ -2,6 +2,7 @@
 // (unless one is on its way) and draws what changed since the last frame: the boundary grid,
 // the points, the chart and the readouts. It never trains and never waits for the worker.
 
+import { currentMode } from './app.js';
 import { $, setText } from './dom.js';
 import { DASH, fmtInt, fmtLoss, fmtPercent, fmtSci } from './format.js';
 import { stopIndex } from './settings.js';
@@ -13,12 +14,16 @@ const SNAPSHOT_TIMEOUT_MS = 5000;
 
 /**
  * hooks: client, plot, chart, controls, notices, graph() (the graph view or null),
- * setSpeed(n), speedStops() (the speed slider's stops), onDiverged(message), reducedMotion.
+ * setSpeed(n), speedStops() (the speed slider's stops), onDiverged(message),
+ * onStopped(message) (a stop condition paused training), legend, confusion, reducedMotion.
  */
 export function createLoop(app, hooks) {
   const el = {
     status: $('status-message'),
     lrNow: $('r-lr'),
+    chart: $('chart'),
+    trainAccLabel: $('l-train-acc'),
+    testAccLabel: $('l-test-acc'),
     r: {
       step: $('r-step'),
       epoch: $('r-epoch'),
@@ -39,6 +44,8 @@ export function createLoop(app, hooks) {
   /** A snapshot from the worker: mirror it; drawing waits for the next frame. */
   function onSnapshot(s) {
     asked = 0;
+    // A stop condition paused the worker: whatever the snapshot's run, the page shows Play.
+    if (s.stop) hooks.onStopped(s.stop);
     // From a Playground since replaced, or about to be.
     if (s.generation !== app.generation || app.rebuilding > 0) return;
     app.counters.snapshots += 1;
@@ -49,6 +56,7 @@ export function createLoop(app, hooks) {
       app.config = s.config;
       hooks.plot.view = s.view;
       app.dirty.points = true;
+      app.dirty.boundary = true;
     }
     if (s.grid) {
       app.grid = { values: s.grid, res: s.resolution, fresh: true };
@@ -101,8 +109,13 @@ export function createLoop(app, hooks) {
     setText(r.points, `${nt} train · ${nv} test`);
     setText(r.trainLoss, fmtLoss(s.train_loss));
     setText(r.testLoss, fmtLoss(s.test_loss));
-    setText(r.trainAcc, fmtPercent(s.train_accuracy));
-    setText(r.testAcc, fmtPercent(s.test_accuracy));
+    const mode = currentMode(app);
+    const regression = mode.kind === 'regression';
+    setText(el.trainAccLabel, regression ? 'Train RMSE' : 'Train accuracy');
+    setText(el.testAccLabel, regression ? 'Test RMSE' : 'Test accuracy');
+    setText(r.trainAcc, regression ? fmtLoss(s.train_rmse) : fmtPercent(s.train_accuracy));
+    setText(r.testAcc, regression ? fmtLoss(s.test_rmse) : fmtPercent(s.test_accuracy));
+    hooks.confusion.update(s, mode);
     setText(el.lrNow, fmtSci(s.learning_rate));
     setText(el.status, s.message && !s.diverged ? s.message : '');
     if (app.config) hooks.controls.showBatchIfChanged(app.config.batch_size, nt);
@@ -128,7 +141,7 @@ export function createLoop(app, hooks) {
     if (app.dirty.boundary && app.grid) {
       // A new grid, or the same one again (resized, discretized): only the first counts as
       // an update of the boundary.
-      hooks.plot.setBoundary(app.grid.values, app.grid.res, app.ui.discretize);
+      hooks.plot.setBoundary(app.grid.values, app.grid.res, app.ui.discretize, currentMode(app));
       if (app.grid.fresh) {
         app.counters.boundaryDraws += 1;
         app.grid.fresh = false;
@@ -139,12 +152,17 @@ export function createLoop(app, hooks) {
     const graph = hooks.graph();
     const highlight = graph ? graph.highlightPoint() : -1;
     if (app.dirty.points || highlight !== drawn.highlight) {
-      hooks.plot.draw(app.points, { cursor: app.cursor, highlight });
+      const mode = currentMode(app);
+      hooks.legend.show(mode);
+      hooks.plot.draw(app.points, { cursor: app.cursor, highlight, mode });
       app.dirty.points = false;
       drawn.highlight = highlight;
     }
     if (due('chart', 1000)) {
-      hooks.chart.draw(app.history);
+      const regression = currentMode(app).kind === 'regression';
+      hooks.chart.draw(app.history, { regression });
+      const label = `Chart of train and test loss (top, log scale) and ${regression ? 'RMSE (bottom, log scale)' : 'accuracy (bottom)'} against training step`;
+      if (el.chart.getAttribute('aria-label') !== label) el.chart.setAttribute('aria-label', label);
       app.counters.chartDraws += 1;
       app.dirty.chart = false;
       lastDraw.chart = now;

@@ -3,12 +3,16 @@
 // (worker.js): controls -> worker (Rust state) -> snapshot -> canvas, and the main thread only
 // handles input and draws, so it never freezes whatever the settings.
 
-import { createApp, markDirty } from './app.js';
+import { createApp, currentMode, markDirty } from './app.js';
+import { REGRESSION_SETS, labelText, targetRange } from './classes.js';
 import { WorkerClient } from './client.js';
+import { createConfusion } from './confusion.js';
 import { createControls } from './controls.js';
+import { createCsvData } from './csvdata.js';
 import { $, errText } from './dom.js';
 import { createFiles } from './files.js';
 import { createGraphView } from './graphview.js';
+import { createLegend } from './legend.js';
 import { createLoop } from './loop.js';
 import { createNotices } from './notices.js';
 import { createPlotInput } from './plotinput.js';
@@ -57,6 +61,9 @@ const loop = createLoop(app, {
   setSpeed,
   speedStops: () => settings.get('speed').kind.stops,
   onDiverged,
+  onStopped,
+  legend: createLegend($('legend')),
+  confusion: createConfusion(),
   reducedMotion,
 });
 
@@ -126,6 +133,7 @@ async function live(name, value) {
 
 function setPlaying(on) {
   app.playing = on && !app.dead;
+  if (app.playing) notices.dismiss(STOP_PREFIX);
   client.post('play', { on: app.playing });
   controls.showPlaying();
   app.dirty.readouts = true;
@@ -159,6 +167,15 @@ async function reset() {
     setPlaying(true);
   }
   await rebuild({});
+}
+
+/** How the worker's stop messages begin ("Stopped at step 812: ..."). */
+const STOP_PREFIX = 'Stopped at step';
+
+/** A stop condition was reached: the worker paused; the page shows Play and says why. */
+function onStopped(message) {
+  if (app.playing) setPlaying(false);
+  notify(String(message), { kind: 'info', sticky: true });
 }
 
 function onDiverged(message) {
@@ -241,22 +258,50 @@ window.addEventListener('hashchange', () => {
 
 // ---------------------------------------------------------------- thumbnails
 
+const thumbs = new Map(); // canvas -> the thumbnail drawn on it: { points, view, mode }
+
+function drawThumb(canvas) {
+  const t = thumbs.get(canvas);
+  if (t) drawThumbnail(canvas, t.points, t.view, t.mode);
+}
+
+// A card hidden when its thumbnail came (the other problem's data sets) has a canvas of no
+// size: drawn again when it is shown, as on any change of size.
+const thumbResize = new ResizeObserver((entries) => {
+  for (const e of entries) if (e.contentRect.width > 0) drawThumb(e.target);
+});
+
 async function drawDatasetThumbnails() {
   const list = (await ask('thumbnails')) || [];
   for (const t of list) {
     const canvas = document.querySelector(`#ds-${t.name} + canvas`);
-    if (canvas) drawThumbnail(canvas, t.points, t.view);
+    if (!canvas) continue;
+    // Regression sets' points are coloured by their value (the others show two classes).
+    const mode = REGRESSION_SETS.includes(t.name) ? { kind: 'regression', range: targetRange(t.points) } : { kind: 'binary' };
+    thumbs.set(canvas, { points: t.points, view: t.view, mode });
+    drawThumb(canvas);
+    thumbResize.observe(canvas);
   }
 }
 
 function updateCustomThumb() {
   const canvas = document.querySelector('#ds-custom + canvas');
-  if (canvas && app.config && app.config.dataset === 'custom') drawThumbnail(canvas, app.points, app.view);
+  if (!canvas || !app.config || app.config.dataset !== 'custom') return;
+  thumbs.set(canvas, { points: app.points, view: app.view, mode: currentMode(app) });
+  drawThumb(canvas);
+  thumbResize.observe(canvas);
 }
 
 // ---------------------------------------------------------------- start
 
-const plotInput = createPlotInput(app, plot, { addPoint, graph: () => graph, notify });
+const plotInput = createPlotInput(app, plot, {
+  addPoint,
+  graph: () => graph,
+  notify,
+  label: (shift) => (controls ? controls.task.label(shift) : null),
+  chooseByKey: (n) => (controls ? controls.task.chooseByKey(n) : null),
+});
+
 
 async function startGraphView() {
   try {
@@ -265,6 +310,8 @@ async function startGraphView() {
       examples,
       request: (type, args) => client.request(type, args),
       getPoints: () => app.points,
+      describeLabel: (label) => labelText(label, currentMode(app)),
+      inputNames: () => inputNames(),
       getStep: () => (app.stats ? app.stats.step : 0),
       generation: () => app.generation,
       notify,
@@ -284,8 +331,14 @@ async function startGraphView() {
   }
 }
 
+/** The network's inputs as the Model panel names them (x1, x2, x1², sin(x1)...). */
+function inputNames() {
+  const labels = new Map(settings.get('features').kind.choices.map((c) => [c.value, c.label]));
+  return app.config ? app.config.features.map((f) => labels.get(f) || f) : [];
+}
+
 async function main() {
-  const { table, maxFileBytes } = await client.request('settings');
+  const { table, maxFileBytes, maxCsvBytes } = await client.request('settings');
   settings = indexSettings(table);
   app.ui = { speed: settings.get('speed').default, discretize: settings.get('discretize').default };
   controls = createControls(app, settings, {
@@ -308,11 +361,20 @@ async function main() {
     ready: () => !app.dead && app.generation > 0,
     maxFileBytes,
   });
+  const csv = createCsvData({
+    request: (type, args) => client.request(type, args),
+    adopt,
+    notify,
+    ready: () => !app.dead && app.generation > 0,
+    maxCsvBytes,
+    importModelFile: files.importModelFile,
+  });
   const s = await openLink(window.location.hash);
   if (s.fromLink) writeUrlNow(); // the settings actually used
 
   controls.enable();
   files.enable();
+  csv.enable();
   el.loading.hidden = true;
   setPlaying(true);
 
@@ -370,6 +432,17 @@ globalThis.playground = {
   },
   get ui() {
     return { ...app.ui };
+  },
+  /** The points as the page draws them: [x, y, label, is_test] per point, flat. */
+  get points() {
+    return Array.from(app.points);
+  },
+  /** The run's settings as the page mirrors them. */
+  get config() {
+    return app.config ? JSON.parse(JSON.stringify(app.config)) : null;
+  },
+  get playing() {
+    return app.playing;
   },
   get counters() {
     return { ...app.counters };

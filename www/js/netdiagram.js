@@ -26,16 +26,24 @@ export class NetworkDiagram {
     this.svg = svg;
     this.onPick = onPick;
     this.sizes = [];
+    this.key = '';
     this.selected = [0, 0];
     this.neurons = []; // [layer][index] -> <g>
     this.links = []; // [layer] -> <line>[] row-major nout x nin
     svg.addEventListener('keydown', (ev) => this.onKey(ev));
   }
 
-  /** Draw (or, with the same layer sizes, recolour) the network from pg.network(). */
-  setNetwork(net) {
+  /**
+   * Draw (or, with the same layer sizes and inputs, recolour) the network from pg.network();
+   * `inputNames` labels the input nodes (x1, x2, x1², sin(x1)...).
+   */
+  setNetwork(net, inputNames = []) {
     const sizes = net.sizes || [];
-    if (sizes.join(',') !== this.sizes.join(',')) this.build(sizes);
+    const key = `${sizes.join(',')}|${inputNames.join(',')}`;
+    if (key !== this.key) {
+      this.key = key;
+      this.build(sizes, inputNames);
+    }
     let maxAbs = 0;
     for (const layer of net.weights) for (const w of layer) if (Number.isFinite(w)) maxAbs = Math.max(maxAbs, Math.abs(w));
     net.weights.forEach((layer, l) => {
@@ -51,7 +59,7 @@ export class NetworkDiagram {
     });
   }
 
-  build(sizes) {
+  build(sizes, inputNames = []) {
     this.sizes = sizes.slice();
     const svg = this.svg;
     const maxN = Math.max(1, ...sizes);
@@ -59,9 +67,14 @@ export class NetworkDiagram {
     const top = 24;
     const width = 300;
     const height = top + maxN * pitch + 4;
-    const margin = 26;
+    // Room on the left for the inputs' names (sin(x1) is the longest), and on the right for
+    // the outputs' class numbers when there are several.
+    const longest = Math.max(2, ...inputNames.map((n) => n.length));
+    const marginLeft = Math.max(26, Math.round(16 + longest * 7.5));
+    const outputs = sizes.length > 1 ? sizes[sizes.length - 1] : 1;
+    const marginRight = outputs > 1 ? 34 : 26;
     const L = sizes.length;
-    const xOf = (l) => (L <= 1 ? width / 2 : margin + (l * (width - 2 * margin)) / (L - 1));
+    const xOf = (l) => (L <= 1 ? width / 2 : marginLeft + (l * (width - marginLeft - marginRight)) / (L - 1));
     const yOf = (l, i) => top + ((maxN - sizes[l]) * pitch) / 2 + i * pitch + pitch / 2;
     svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
     const linksG = svgEl('g', { class: 'nd-links', 'aria-hidden': 'true' });
@@ -82,10 +95,10 @@ export class NetworkDiagram {
       this.links.push(lines);
     }
     for (let l = 0; l < L; l++) {
-      const caption = l === 0 ? 'inputs' : l === L - 1 ? 'output' : `layer ${l}`;
+      const caption = l === 0 ? 'inputs' : l === L - 1 ? (sizes[l] > 1 ? 'outputs' : 'output') : `layer ${l}`;
       captions.append(svgEl('text', { x: xOf(l), y: 15, 'text-anchor': 'middle', class: 'nd-caption' }, caption));
       if (l === 0) {
-        const names = ['x', 'y'];
+        const names = inputNames.length === sizes[0] ? inputNames : ['x1', 'x2'];
         for (let i = 0; i < sizes[0]; i++) {
           const x = xOf(0);
           const y = yOf(0, i);
@@ -111,6 +124,10 @@ export class NetworkDiagram {
         g.append(svgEl('circle', { cx: xOf(l), cy: yOf(l, i), r: 7, class: 'nd-dot' }));
         g.addEventListener('click', () => this.pick(l - 1, i, true));
         nodesG.append(g);
+        // Several outputs: one per class, named by its number.
+        if (l === L - 1 && sizes[l] > 1) {
+          captions.append(svgEl('text', { x: xOf(l) + 14, y: yOf(l, i) + 5, class: 'nd-caption' }, `c${i}`));
+        }
         row.push(g);
       }
       this.neurons.push(row);

@@ -68,5 +68,10 @@ export function createNotices(list) {
     }
   }
 
-  return { notify, fromRust, expire };
+  /** Remove the notices whose text begins with `prefix` (what they said no longer holds). */
+  function dismiss(prefix) {
+    for (const li of [...list.children]) if (li.dataset.text.startsWith(prefix)) li.remove();
+  }
+
+  return { notify, fromRust, expire, dismiss };
 }

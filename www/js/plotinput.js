@@ -1,17 +1,21 @@
 // Input on the plot: a click adds a point (Shift for the other class), the keyboard moves a
-// cursor and Enter adds at it, and in the graph view's "Pick point" mode either picks the
-// nearest point instead.
+// cursor and Enter adds at it, keys 1..K choose the class a point gets, and in the graph
+// view's "Pick point" mode either picks the nearest point instead.
 
 import { $ } from './dom.js';
 
-/** hooks: addPoint(x, y, label), graph() (the graph view or null), notify(text, opts). */
+/**
+ * hooks: addPoint(x, y, label), graph() (the graph view or null), notify(text, opts),
+ * label(shift) (the label a click adds, or null), chooseByKey(n) (key n chooses the n-th
+ * class: returns what to announce, or null).
+ */
 export function createPlotInput(app, plot, hooks) {
   const canvas = $('plot');
-  const addClass = $('add-class');
+  const announce = $('plot-announce');
 
-  function chosenLabel(shift) {
-    const base = Number(addClass.value) > 0 ? 1 : -1;
-    return shift ? -base : base;
+  function add(x, y, shift) {
+    const label = hooks.label(shift);
+    if (label !== null) hooks.addPoint(x, y, label);
   }
 
   /** The index of the point drawn nearest to CSS-pixel position (px, py), or -1. */
@@ -49,7 +53,7 @@ export function createPlotInput(app, plot, hooks) {
       return;
     }
     const at = plot.toData(ev.clientX - rect.left, ev.clientY - rect.top);
-    if (at) hooks.addPoint(at[0], at[1], chosenLabel(ev.shiftKey));
+    if (at) add(at[0], at[1], ev.shiftKey);
   });
 
   canvas.addEventListener('focus', () => {
@@ -78,7 +82,14 @@ export function createPlotInput(app, plot, hooks) {
     } else if (ev.key === 'Enter') {
       ev.preventDefault();
       if (picking()) pickAt(...plot.toCanvas(c[0], c[1]));
-      else hooks.addPoint(c[0], c[1], chosenLabel(ev.shiftKey));
+      else add(c[0], c[1], ev.shiftKey);
+    } else if (/^[1-9]$/.test(ev.key) && !ev.ctrlKey && !ev.altKey && !ev.metaKey) {
+      const said = hooks.chooseByKey(Number(ev.key));
+      if (said) {
+        ev.preventDefault();
+        // Said again even when it is the same: a live region only speaks changes.
+        announce.textContent = announce.textContent === said ? `${said}\u00a0` : said;
+      }
     }
   });
 

@@ -6,6 +6,8 @@ import { roundSig } from './format.js';
 
 /** Each setting's control (the table in src/settings.rs gives their ranges, labels and help). */
 export const CONTROL_IDS = {
+  problem: 'problem',
+  classes: 'classes',
   n_points: 'n-points',
   noise: 'noise',
   seed: 'seed',
@@ -19,6 +21,9 @@ export const CONTROL_IDS = {
   momentum: 'momentum',
   batch_size: 'batch',
   lr_decay: 'lr-decay',
+  stop_step: 'stop-step',
+  stop_epoch: 'stop-epoch',
+  stop_loss: 'stop-loss',
   speed: 'speed',
   discretize: 'discretize',
 };
