@@ -17,8 +17,10 @@ use micrograd_playground::train::Trainer;
 use std::time::{Duration, Instant};
 
 /// A hand-derived forward and backward pass of micrograd's demo network (ReLU 2-16-16-1,
-/// hinge loss + L2, SGD), written for speed: the yardstick the autograd engine is measured
-/// against. Not used anywhere but here.
+/// hinge loss + L2, SGD), written for speed as a careful person would (fixed-size arrays, one
+/// loop nest, no allocation): the yardstick the autograd engine is measured against. Two of
+/// them: `dense` runs every sample's backward, as a batched engine does; `skipping` skips the
+/// samples beyond the hinge's margin, whose gradient is exactly 0. Not used anywhere but here.
 struct Reference {
     params: Vec<f64>,
     grads: Vec<f64>,
@@ -38,9 +40,22 @@ impl Reference {
     const L2: usize = 3 * Self::H; // layer 1: 16 neurons x (2 + 1)
     const L3: usize = Self::L2 + Self::H * (Self::H + 1);
 
-    // Never inlined: criterion and the alternating rounds below then time the same code.
+    /// The dense step: every sample's backward computed (a zero gradient too).
     #[inline(never)]
-    fn step(&mut self, pts: &[Point], lr: f64, alpha: f64) -> f64 {
+    fn dense(&mut self, pts: &[Point], lr: f64, alpha: f64) -> f64 {
+        self.step::<false>(pts, lr, alpha)
+    }
+
+    /// The skipping step: samples beyond the margin do no backward work.
+    #[inline(never)]
+    fn skipping(&mut self, pts: &[Point], lr: f64, alpha: f64) -> f64 {
+        self.step::<true>(pts, lr, alpha)
+    }
+
+    // Never inlined but through the two above: criterion and the alternating rounds below then
+    // time the same code.
+    #[inline(always)]
+    fn step<const SKIP: bool>(&mut self, pts: &[Point], lr: f64, alpha: f64) -> f64 {
         const H: usize = Reference::H;
         let p = &self.params;
         let g = &mut self.grads;
@@ -79,11 +94,11 @@ impl Reference {
                 s += p[Self::L3 + i] * h2[i];
             }
             let margin = 1.0 - pt.label * s;
-            if margin <= 0.0 {
+            if SKIP && margin <= 0.0 {
                 continue;
             }
-            loss += margin;
-            let ds = -pt.label * inv;
+            loss += margin.max(0.0);
+            let ds = if margin > 0.0 { -pt.label * inv } else { 0.0 };
             g[Self::L3 + H] += ds;
             for i in 0..H {
                 g[Self::L3 + i] += ds * h2[i];
@@ -144,8 +159,13 @@ fn demo_step(c: &mut Criterion) {
         (a - b).abs() < 1e-12,
         "hand-derived step disagrees: {a} vs {b}"
     );
+    let mut dense = Reference::new(golden.model().unwrap().params);
+    assert!((a - dense.clone().dense(&pts, lr, l2)).abs() < 1e-12);
     group.bench_function("hand_derived", |b| {
-        b.iter(|| black_box(reference.step(&pts, lr, l2)))
+        b.iter(|| black_box(dense.dense(&pts, lr, l2)))
+    });
+    group.bench_function("hand_derived_skipping", |b| {
+        b.iter(|| black_box(reference.skipping(&pts, lr, l2)))
     });
     group.finish();
 }
@@ -153,7 +173,13 @@ fn demo_step(c: &mut Criterion) {
 impl Reference {
     /// One step on a copy (leaves `self` as it was), returning its loss.
     fn clone_step(&self, pts: &[Point], lr: f64, alpha: f64) -> f64 {
-        Reference::new(self.params.clone()).step(pts, lr, alpha)
+        Reference::new(self.params.clone()).skipping(pts, lr, alpha)
+    }
+}
+
+impl Clone for Reference {
+    fn clone(&self) -> Reference {
+        Reference::new(self.params.clone())
     }
 }
 
@@ -197,66 +223,128 @@ fn scaling(c: &mut Criterion) {
     group.finish();
 }
 
-/// The tape against the hand-derived step in alternation: ROUNDS rounds of 1000 steps each,
-/// the two taking turns (and turns at going first). This VM's speed flips between states for
-/// seconds at a time, so criterion's means, measured a few seconds apart, can land in
-/// different states; alternating short rounds puts both in the same ones. Prints the medians
-/// and their ratio and writes target/criterion/demo_step_interleaved.json for the report.
+/// The tape against the hand-written yardsticks in alternation: ROUNDS rounds, the three
+/// taking turns (and turns at going first). This VM's speed flips between states for seconds
+/// at a time, so criterion's means, measured a few seconds apart, can land in different
+/// states; alternating short rounds puts all in the same ones. Two workloads: the demo step
+/// (1000 steps at the golden network, [`step_config`]: tape against the dense yardstick) and
+/// micrograd's whole 100-step demo run from the golden start with its decaying learning rate
+/// (tape against the skipping yardstick, which skips what the hinge no longer counts). Prints
+/// the medians and ratios and writes target/criterion/demo_step_interleaved.json.
 fn interleaved() {
     const ROUNDS: usize = 21;
     const STEPS: usize = 1000;
+    const RUNS: usize = 20;
     let golden = Golden::demo();
     let pts = golden.points();
     let cfg = step_config();
     let (lr, l2) = (cfg.learning_rate, cfg.l2);
     let mut tape = Trainer::new(golden.model().unwrap(), cfg, 0);
-    let mut reference = Reference::new(golden.model().unwrap().params);
-    let mut time = |which: usize| {
+    let mut dense = Reference::new(golden.model().unwrap().params);
+    let mut skipping = Reference::new(golden.model().unwrap().params);
+    let run_cfg = micrograd_playground::train::TrainConfig::default();
+    // Per step, in ns: workload `w` (0 step, 1 run) by contestant `c` (0 tape, 1 dense, 2 skipping).
+    let mut time = |w: usize, c: usize| {
         let t0 = Instant::now();
-        for _ in 0..STEPS {
-            if which == 0 {
-                black_box(tape.step(&pts));
+        if w == 0 {
+            for _ in 0..STEPS {
+                match c {
+                    0 => black_box(tape.step(&pts).loss),
+                    1 => black_box(dense.dense(&pts, lr, l2)),
+                    _ => black_box(skipping.skipping(&pts, lr, l2)),
+                };
+            }
+            return t0.elapsed().as_secs_f64() * 1e9 / STEPS as f64;
+        }
+        for _ in 0..RUNS {
+            let params = golden.model().unwrap();
+            if c == 0 {
+                let mut t = Trainer::new(params, run_cfg.clone(), 0);
+                for _ in 0..100 {
+                    black_box(t.step(&pts).loss);
+                }
             } else {
-                black_box(reference.step(&pts, lr, l2));
+                let mut r = Reference::new(params.params);
+                for k in 0..100u64 {
+                    let lr = run_cfg.learning_rate_at(k);
+                    black_box(if c == 1 {
+                        r.dense(&pts, lr, l2)
+                    } else {
+                        r.skipping(&pts, lr, l2)
+                    });
+                }
             }
         }
-        t0.elapsed().as_secs_f64() * 1e9 / STEPS as f64
+        t0.elapsed().as_secs_f64() * 1e9 / (RUNS * 100) as f64
     };
-    time(0);
-    time(1); // warm-up
-    let (mut t, mut h) = (Vec::new(), Vec::new());
+    for w in 0..2 {
+        for c in 0..3 {
+            time(w, c); // warm-up
+        }
+    }
+    let mut t = [[vec![], vec![], vec![]], [vec![], vec![], vec![]]];
     for r in 0..ROUNDS {
-        if r % 2 == 0 {
-            t.push(time(0));
-            h.push(time(1));
-        } else {
-            h.push(time(1));
-            t.push(time(0));
+        for w in 0..2 {
+            for k in 0..3 {
+                let c = (k + r) % 3;
+                t[w][c].push(time(w, c));
+            }
         }
     }
     let median = |v: &[f64]| {
         let mut s = v.to_vec();
-        s.sort_by(f64::total_cmp);
+        crate_sort(&mut s);
         s[s.len() / 2]
     };
-    let ratios: Vec<f64> = t.iter().zip(&h).map(|(a, b)| a / b).collect();
-    let (mt, mh, mr) = (median(&t), median(&h), median(&ratios));
+    let ratio = |a: &[f64], b: &[f64]| {
+        let r: Vec<f64> = a.iter().zip(b).map(|(x, y)| x / y).collect();
+        median(&r)
+    };
+    let m = |w: usize, c: usize| median(&t[w][c]);
     println!(
-        "demo_step interleaved ({ROUNDS} rounds of {STEPS} steps): tape {:.1} us, hand-derived {:.1} us, \
-         ratio of medians {:.2}x, median of round ratios {mr:.2}x",
-        mt / 1e3,
-        mh / 1e3,
-        mt / mh
+        "demo step, interleaved ({ROUNDS} rounds of {STEPS} steps): tape {:.1} us, hand-written dense {:.1} us, \
+         skipping {:.1} us; tape / dense {:.2}x (median of round ratios)",
+        m(0, 0) / 1e3,
+        m(0, 1) / 1e3,
+        m(0, 2) / 1e3,
+        ratio(&t[0][0], &t[0][1])
+    );
+    println!(
+        "micrograd's 100-step demo run, interleaved ({ROUNDS} rounds of {RUNS} runs), per step: tape {:.1} us, \
+         dense {:.1} us, skipping {:.1} us; tape / skipping {:.2}x",
+        m(1, 0) / 1e3,
+        m(1, 1) / 1e3,
+        m(1, 2) / 1e3,
+        ratio(&t[1][0], &t[1][2])
     );
     let json = format!(
-        "{{\"rounds\": {ROUNDS}, \"steps\": {STEPS}, \"tape_ns\": {mt}, \"hand_derived_ns\": {mh}, \
-         \"ratio_of_medians\": {}, \"median_round_ratio\": {mr}, \"tape_rounds_ns\": {t:?}, \
-         \"hand_derived_rounds_ns\": {h:?}}}\n",
-        mt / mh
+        "{{\"rounds\": {ROUNDS}, \"steps\": {STEPS}, \"tape_ns\": {}, \"hand_derived_ns\": {}, \
+         \"hand_derived_skipping_ns\": {}, \"median_round_ratio\": {}, \"ratio_of_medians\": {}, \
+         \"run_tape_ns\": {}, \"run_dense_ns\": {}, \"run_skipping_ns\": {}, \"run_ratio_to_skipping\": {}}}\n",
+        m(0, 0),
+        m(0, 1),
+        m(0, 2),
+        ratio(&t[0][0], &t[0][1]),
+        m(0, 0) / m(0, 1),
+        m(1, 0),
+        m(1, 1),
+        m(1, 2),
+        ratio(&t[1][0], &t[1][2]),
     );
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/criterion");
     if std::fs::create_dir_all(&dir).is_ok() {
         let _ = std::fs::write(dir.join("demo_step_interleaved.json"), json);
+    }
+}
+
+/// Sorts numbers (a few dozen: an insertion sort will do).
+fn crate_sort(v: &mut [f64]) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && v[j - 1] > v[j] {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
     }
 }
 
