@@ -20,9 +20,11 @@ describe('settings table', { timeout: 120000 }, () => {
       await page.click('#play'); // paused: the controls hold still
       const table = await page.evaluate(() => globalThis.playground.settings);
       const byName = new Map(table.map((e) => [e.name, e]));
-      // Every setting of the config has a control (points and view are drawn on the plot).
+      // Every setting of the config has a control (points and view are drawn on the plot, the
+      // data sets and features are groups checked below, and an import's normalisation has
+      // nothing to set by hand).
       for (const e of table) {
-        if (e.name === 'points' || e.name === 'view' || e.name === 'dataset') continue;
+        if (['points', 'view', 'dataset', 'features', 'norm'].includes(e.name)) continue;
         assert.ok(IDS[e.name], `a control for ${e.name}`);
       }
       const dom = await page.evaluate((ids) => {
@@ -84,6 +86,17 @@ describe('settings table', { timeout: 120000 }, () => {
         }
       }
       assert.deepEqual(dom.datasets, byName.get('dataset').kind.choices.map((x) => x.value), 'dataset choices');
+      // The feature check boxes: one per choice, labelled as the table says, the defaults ticked.
+      const features = byName.get('features');
+      const boxes = await page.evaluate(() =>
+        [...document.querySelectorAll('#features input')].map((b) => ({ value: b.value, checked: b.checked, label: b.closest('label').textContent.trim() })),
+      );
+      assert.deepEqual(
+        boxes,
+        features.kind.choices.map((c) => ({ value: c.value, checked: features.default.includes(c.value), label: c.label })),
+        'feature check boxes',
+      );
+      assert.equal((await page.textContent('#features-legend')).trim(), features.label);
       assert.deepEqual(problems, []);
     } finally {
       await close();
