@@ -280,7 +280,7 @@ describe('lessons: features, classes, regression, CSV, stops', { timeout: 120000
       await waitFor(() => page.url().includes(`stop_step=${stopAt}`), { message: 'the link holds the stop' });
       await page.evaluate(() => window.scrollTo(0, 0));
       // The notice, the Play button and the stop fields in one picture.
-      await shot(page, 'stop-condition.png', { fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1060 } });
+      await shot(page, 'stop-condition.png', { fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1160 } });
       await page.click('#play');
       await waitFor(async () => (await readNumber(page, '#r-step')) > stopAt, { message: 'training goes on' });
       assert.equal(await page.locator('#notices li', { hasText: 'Stopped at step' }).count(), 0, 'the stop notice goes');
@@ -371,7 +371,7 @@ describe('lessons: features, classes, regression, CSV, stops', { timeout: 120000
       const pasted = 'x1,x2,label\n0,0,1\n1,1,-1\n2,0.5,1\n-1,2,-1\n0.5,-1,1\n';
       await page.fill('#csv-text', pasted);
       await page.click('#csv-paste-import');
-      await page.locator('#notices li', { hasText: 'the pasted text:' }).waitFor({ timeout: 10000 });
+      await page.locator('#notices li', { hasText: 'Pasted text: Imported 5 points' }).waitFor({ timeout: 10000 });
       await waitFor(async () => (await pointRows(page)).length === 5, { message: 'five pasted points' });
       assert.equal(await pointTotal(page), 5);
       assert.equal(await page.inputValue('#problem'), 'classification');

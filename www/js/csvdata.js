@@ -6,6 +6,8 @@
 
 import { $, download, errText } from './dom.js';
 
+const PASTED = 'Pasted text';
+
 /**
  * hooks: request(type, args) -> Promise, adopt(state), notify(text, opts), ready(),
  * maxCsvBytes (larger files are refused unread), importModelFile(file) (files.js).
@@ -21,18 +23,23 @@ export function createCsvData(hooks) {
   };
   const limit = () => hooks.maxCsvBytes.toLocaleString('en-US');
 
-  /** Read `text` (from `source`, a file name or "the pasted text") as the new data. */
+  /** Read `text` (from `source`, a file name or "Pasted text") as the new data. */
   async function importText(text, source) {
     let state;
     try {
       state = await hooks.request('import_csv', { text });
     } catch (e) {
-      hooks.notify(`Import of ${source} failed, the current data are kept: ${errText(e)}`, { kind: 'error', sticky: true });
+      hooks.notify(`Import of ${source === PASTED ? 'the pasted text' : source} failed, the current data are kept: ${errText(e)}`, {
+        kind: 'error',
+        sticky: true,
+      });
       return false;
     }
     hooks.adopt(state);
     const notes = Array.isArray(state.importNotes) ? state.importNotes : [];
-    hooks.notify(notes.length ? [`${source}:`, ...notes] : `Imported ${source}.`, { kind: 'info', sticky: notes.length > 1 });
+    // "data.csv: Imported 100 points with 3 classes from the CSV file." and what the reader noted.
+    const lines = notes.length ? [`${source}: ${notes[0]}`, ...notes.slice(1)] : [`Imported ${source}.`];
+    hooks.notify(lines, { kind: 'info', sticky: lines.length > 1 });
     return true;
   }
 
@@ -78,7 +85,7 @@ export function createCsvData(hooks) {
       });
       return;
     }
-    await importText(text, 'the pasted text');
+    await importText(text, PASTED);
   });
 
   el.exportBtn.addEventListener('click', async () => {
