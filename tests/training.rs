@@ -75,7 +75,11 @@ fn tape_and_dynamic_graph_agree_on_the_golden_run() {
             Loss::Hinge.sample(score, g.value(pt.label)).data() == 0.0
         })
         .count();
-    assert!(beyond * 4 > points.len(), "{beyond} of {} beyond the margin", points.len());
+    assert!(
+        beyond * 4 > points.len(),
+        "{beyond} of {} beyond the margin",
+        points.len()
+    );
 }
 
 /// Every loss, activation, optimiser and minibatching, on the tape and on the dynamic graph.
