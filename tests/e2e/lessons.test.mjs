@@ -118,6 +118,14 @@ describe('lessons: features, classes, regression, CSV, stops', { timeout: 120000
       });
       await page.locator('#net-diagram .nd-neuron').last().click();
       await waitFor(async () => /output/.test(await page.textContent('#graph-title')), { message: 'an output neuron drawn' });
+      // For the picture, arms of 100 points (the Points slider moved as a drag would).
+      await page.evaluate(() => {
+        const slider = document.getElementById('n-points');
+        slider.value = '600';
+        slider.dispatchEvent(new Event('input', { bubbles: true }));
+        slider.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+      await waitFor(async () => (await pointTotal(page)) === 600, { message: '600 points' });
       await waitFor(async () => (await readNumber(page, '#r-train-acc')) > 90, { timeout: LEARN_MS, message: 'the spiral learnt' });
       await page.evaluate(() => window.scrollTo(0, 0));
       await shot(page, 'classes-spiral6.png');

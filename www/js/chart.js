@@ -72,7 +72,12 @@ export class Chart {
     ctx.textBaseline = 'top';
     ctx.textAlign = 'center';
     const ticks = n > 1 ? niceTicks(x0, x1, Math.max(2, Math.floor(plotW / 70))) : [];
-    for (const t of ticks) ctx.fillText(fmtStep(t), xOf(t), top2 + ph + 3);
+    for (const t of ticks) {
+      // A label at the right end stays inside the canvas.
+      const text = fmtStep(t);
+      const half = ctx.measureText(text).width / 2;
+      ctx.fillText(text, Math.min(w - half - 1, xOf(t)), top2 + ph + 3);
+    }
     if (n === 0) {
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';

@@ -67,7 +67,7 @@ export function drawShape(ctx, shape, x, y, size, colour, isTest, edged = false)
     ctx.fill();
     const ring = Math.max(1.5, size * 0.45);
     if (edged) {
-      ctx.lineWidth = ring + 2;
+      ctx.lineWidth = ring + Math.min(2, size * 0.5);
       ctx.strokeStyle = INK;
       ctx.stroke();
     }
@@ -94,8 +94,8 @@ export function drawValuePoint(ctx, x, y, size, colour, isTest) {
   if (isTest) {
     ctx.fillStyle = '#fff';
     ctx.fill();
-    const ring = Math.max(2, size * 0.6);
-    ctx.lineWidth = ring + 2;
+    const ring = Math.max(1.5, size * 0.6);
+    ctx.lineWidth = ring + Math.min(2, size * 0.5);
     ctx.strokeStyle = INK;
     ctx.stroke();
     ctx.lineWidth = ring;
@@ -104,7 +104,7 @@ export function drawValuePoint(ctx, x, y, size, colour, isTest) {
   } else {
     ctx.fillStyle = colour;
     ctx.fill();
-    ctx.lineWidth = 1.2;
+    ctx.lineWidth = Math.min(1.2, size * 0.3);
     ctx.strokeStyle = INK;
     ctx.stroke();
   }

@@ -280,7 +280,9 @@ export class PlotRenderer {
   drawPoints(pts, r, mode) {
     const { ctx } = this;
     const n = Math.floor(pts.length / 4);
-    const size = Math.max(3, Math.min(6, r.w / 90));
+    // Beyond a few hundred points the markers shrink, so that the heatmap still shows.
+    const dense = Math.max(0.5, Math.min(1, Math.sqrt(400 / Math.max(1, n))));
+    const size = Math.max(2, Math.min(6, r.w / 90) * dense);
     ctx.save();
     ctx.beginPath();
     ctx.rect(r.x, r.y, r.w, r.h);
