@@ -965,7 +965,38 @@ impl Playground {
                 .push(format!("point ({x}, {y}) is outside the plot; not added"));
             return false;
         }
-        let label = if label > 0.0 { 1.0 } else { -1.0 };
+        // A label as the problem writes it: the sign for two classes, a class index for
+        // more, the target itself for regression.
+        let label = match self.config.task() {
+            Task::Binary => {
+                if label > 0.0 {
+                    1.0
+                } else {
+                    -1.0
+                }
+            }
+            Task::Classes(k) if label.fract() == 0.0 && (0.0..k as f64).contains(&label) => label,
+            Task::Regression
+                if label.is_finite() && label.abs() <= settings::range_of("points").max =>
+            {
+                label
+            }
+            Task::Classes(k) => {
+                self.notices.push(format!(
+                    "a point's class goes from 0 to {}; got {}: not added",
+                    k - 1,
+                    settings::num_text(label)
+                ));
+                return false;
+            }
+            Task::Regression => {
+                self.notices.push(format!(
+                    "a point's target must be a finite number; got {}: not added",
+                    settings::num_text(label)
+                ));
+                return false;
+            }
+        };
         self.make_custom();
         self.points.push(Point::new(x, y, label));
         self.config.points.push([x, y, label]);

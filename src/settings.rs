@@ -638,6 +638,15 @@ impl ParsedHash {
     }
 }
 
+/// What a data set poses: its problem (none: custom points can be either) and whether it can
+/// have more than two classes.
+#[derive(Serialize)]
+struct DatasetKind {
+    name: &'static str,
+    problem: Option<Problem>,
+    multiclass: bool,
+}
+
 /// A setting with its default, as the page receives it: the setting's fields and `default`.
 pub struct Entry {
     pub setting: &'static Setting,
@@ -647,7 +656,7 @@ pub struct Entry {
 impl Serialize for Entry {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         let s = self.setting;
-        let mut m = ser.serialize_struct("Entry", 11)?;
+        let mut m = ser.serialize_struct("Entry", 12)?;
         m.serialize_field("name", s.name)?;
         m.serialize_field("kind", &s.kind)?;
         m.serialize_field("range", &s.range)?;
@@ -659,6 +668,18 @@ impl Serialize for Entry {
         m.serialize_field("label", s.label)?;
         m.serialize_field("help", s.help)?;
         m.serialize_field("default", &self.default)?;
+        // The data sets' kinds, so the page knows which choices go with which problem.
+        let kinds = (s.name == "dataset").then(|| {
+            Dataset::ALL
+                .iter()
+                .map(|&d| DatasetKind {
+                    name: choices("dataset")[d as usize].value,
+                    problem: d.problem(),
+                    multiclass: d.multiclass(),
+                })
+                .collect::<Vec<_>>()
+        });
+        m.serialize_field("datasets", &kinds)?;
         m.end()
     }
 }
@@ -1005,10 +1026,13 @@ impl Config {
             self.problem = p;
         }
         if self.problem == Problem::Regression && matches!(self.loss, Loss::Hinge | Loss::Bce) {
-            notes.push(format!(
-                "loss: {} is for classification; regression uses mse (or huber)",
-                choices("loss")[self.loss as usize].value
-            ));
+            // The default (hinge) quietly: a link that names a regression set and no loss.
+            if self.loss != Config::default().loss {
+                notes.push(format!(
+                    "loss: {} is for classification; regression uses mse (or huber)",
+                    choices("loss")[self.loss as usize].value
+                ));
+            }
             self.loss = Loss::Mse;
         }
         let task = self.task();

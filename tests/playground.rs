@@ -597,3 +597,35 @@ fn inside_the_network_unit_grids_hidden_space_inspector_and_edits() {
     assert_eq!(pg.boundary(30).to_vec(), before);
     assert!(pg.set_param(k, f64::NAN).is_err() && pg.set_param(10_000, 1.0).is_err());
 }
+
+/// A click adds a point labelled as the problem labels them: the sign for two classes, a
+/// class for more (anything else refused), the typed target for regression.
+#[test]
+fn added_points_carry_the_problems_labels() {
+    let mut pg = Playground::new(Config {
+        dataset: Dataset::Blobs,
+        classes: 3,
+        ..Config::default()
+    });
+    assert!(pg.add_point(0.5, 0.5, 2.0));
+    assert_eq!(pg.points().last().unwrap().label, 2.0);
+    assert!(!pg.add_point(0.5, 0.5, 3.0) && !pg.add_point(0.5, 0.5, 1.5));
+    assert!(pg
+        .take_notices()
+        .iter()
+        .any(|n| n.contains("class goes from 0 to 2")));
+    let mut r = Playground::new(Config {
+        dataset: Dataset::Plane,
+        ..Config::default()
+    });
+    assert!(
+        r.take_notices().is_empty(),
+        "a regression set with the default loss: no notice"
+    );
+    assert!(r.add_point(1.0, 1.0, -0.75));
+    assert_eq!(r.points().last().unwrap().label, -0.75);
+    assert!(!r.add_point(1.0, 1.0, f64::NAN));
+    let mut b = Playground::new(Config::default());
+    assert!(b.add_point(0.5, 0.5, 0.3));
+    assert_eq!(b.points().last().unwrap().label, 1.0);
+}

@@ -4,9 +4,16 @@
 // target (a diverging orange-white-blue scale over the data's range). Pure functions: no DOM.
 
 /** Data sets that are regression problems; every other generated set is classification. */
-export const REGRESSION_SETS = ['plane', 'multigauss'];
+export const REGRESSION_SETS = [];
 /** Data sets that can have more than two classes (`classes` applies to them). */
-export const MULTICLASS_SETS = ['blobs', 'spiral', 'custom'];
+export const MULTICLASS_SETS = [];
+
+/** Fill the two lists from the settings table's `dataset` entry (Rust declares the kinds). */
+export function learnDatasets(entry) {
+  const kinds = entry.datasets || [];
+  REGRESSION_SETS.splice(0, Infinity, ...kinds.filter((d) => d.problem === 'regression').map((d) => d.name));
+  MULTICLASS_SETS.splice(0, Infinity, ...kinds.filter((d) => d.multiclass).map((d) => d.name));
+}
 
 /** The two classes as the page has always drawn them. */
 export const BINARY_BLUE = '#0b6db7'; // class +1

@@ -4,7 +4,7 @@
 // handles input and draws, so it never freezes whatever the settings.
 
 import { createApp, currentMode, markDirty } from './app.js';
-import { REGRESSION_SETS, labelText, targetRange } from './classes.js';
+import { REGRESSION_SETS, labelText, learnDatasets, targetRange } from './classes.js';
 import { WorkerClient } from './client.js';
 import { createConfusion } from './confusion.js';
 import { createControls } from './controls.js';
@@ -340,6 +340,7 @@ function inputNames() {
 async function main() {
   const { table, maxFileBytes, maxCsvBytes } = await client.request('settings');
   settings = indexSettings(table);
+  learnDatasets(settings.get('dataset'));
   app.ui = { speed: settings.get('speed').default, discretize: settings.get('discretize').default };
   controls = createControls(app, settings, {
     live,
