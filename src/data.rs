@@ -304,13 +304,7 @@ fn blobs(n: usize, noise: f64, k: usize, rng: &mut Rng) -> Vec<Point> {
 /// TensorFlow Playground's regression "plane": uniform on [-6, 6]^2, target (x1 + x2) / 10 at
 /// the position jittered by U(-6, 6) * noise in each coordinate.
 fn plane(n: usize, noise: f64, rng: &mut Rng) -> Vec<Point> {
-    (0..n)
-        .map(|_| {
-            let (x, y) = (rng.range(-6.0, 6.0), rng.range(-6.0, 6.0));
-            let (nx, ny) = (rng.range(-6.0, 6.0) * noise, rng.range(-6.0, 6.0) * noise);
-            Point::new(x, y, plane_target(x + nx, y + ny))
-        })
-        .collect()
+    regression_set(n, noise, rng, plane_target)
 }
 
 /// The plane's target without noise.
@@ -322,11 +316,17 @@ pub fn plane_target(x: f64, y: f64) -> f64 {
 /// bumps (TensorFlow Playground's six centres, alternating signs, width 1.2), at the position
 /// jittered as the plane's.
 fn multigauss(n: usize, noise: f64, rng: &mut Rng) -> Vec<Point> {
+    regression_set(n, noise, rng, multigauss_target)
+}
+
+/// TensorFlow Playground's regression sets: points uniform on [-6, 6]^2, each labelled with
+/// `target` at its position jittered by U(-6, 6) * noise in each coordinate.
+fn regression_set(n: usize, noise: f64, rng: &mut Rng, target: fn(f64, f64) -> f64) -> Vec<Point> {
     (0..n)
         .map(|_| {
             let (x, y) = (rng.range(-6.0, 6.0), rng.range(-6.0, 6.0));
             let (nx, ny) = (rng.range(-6.0, 6.0) * noise, rng.range(-6.0, 6.0) * noise);
-            Point::new(x, y, multigauss_target(x + nx, y + ny))
+            Point::new(x, y, target(x + nx, y + ny))
         })
         .collect()
 }

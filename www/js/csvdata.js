@@ -4,7 +4,7 @@
 // one becomes a new run on custom data of the file's problem and classes. A model file (.json)
 // dropped on the plot is imported as a model, as the Import model button does.
 
-import { $, download, errText } from './dom.js';
+import { $, download, errText, readFileText } from './dom.js';
 
 const PASTED = 'Pasted text';
 
@@ -45,20 +45,8 @@ export function createCsvData(hooks) {
 
   async function importFile(file) {
     if (!file || !hooks.ready()) return;
-    if (file.size > hooks.maxCsvBytes) {
-      hooks.notify(
-        `Import failed, the current data are kept: ${file.name} is ${file.size.toLocaleString('en-US')} bytes; a CSV file is at most ${limit()}.`,
-        { kind: 'error', sticky: true },
-      );
-      return;
-    }
-    let text;
-    try {
-      text = await file.text();
-    } catch (e) {
-      hooks.notify(`Import failed: ${file.name} could not be read (${errText(e)}).`, { kind: 'error' });
-      return;
-    }
+    const text = await readFileText(file, { max: hooks.maxCsvBytes, what: 'a CSV file', kept: 'the current data are kept' }, hooks.notify);
+    if (text === null) return;
     await importText(text, file.name);
   }
 

@@ -30,6 +30,27 @@ export function download(text, filename, type) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/**
+ * The text of a file the user chose, or null after saying why not: a file over `max` bytes is
+ * refused before it is read (`what` names the kind of file, `kept` what stays as it was).
+ */
+export async function readFileText(file, { max, what, kept }, notify) {
+  if (file.size > max) {
+    const size = file.size.toLocaleString('en-US');
+    notify(`Import failed, ${kept}: ${file.name} is ${size} bytes; ${what} is at most ${max.toLocaleString('en-US')}.`, {
+      kind: 'error',
+      sticky: true,
+    });
+    return null;
+  }
+  try {
+    return await file.text();
+  } catch (e) {
+    notify(`Import failed: ${file.name} could not be read (${errText(e)}).`, { kind: 'error' });
+    return null;
+  }
+}
+
 /** A readable message for anything thrown. */
 export function errText(e) {
   if (e instanceof Error) return e.message;

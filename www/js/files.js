@@ -1,7 +1,7 @@
 // Export and import of a whole run (settings, trained weights, step) as a JSON file. The file
 // is checked against the size limit before it is read, so an oversized one costs nothing.
 
-import { $, download, errText } from './dom.js';
+import { $, download, errText, readFileText } from './dom.js';
 
 /**
  * hooks: request(type, args) -> Promise, adopt(state), notify(text, opts), ready(),
@@ -31,21 +31,8 @@ export function createFiles(hooks) {
   /** Import a model from a File (the picker's, or one dropped on the plot). */
   async function importModelFile(file) {
     if (!file || !hooks.ready()) return;
-    if (file.size > hooks.maxFileBytes) {
-      hooks.notify(
-        `Import failed, the current run is kept: ${file.name} is ${file.size.toLocaleString('en-US')} bytes; ` +
-          `a model file is at most ${hooks.maxFileBytes.toLocaleString('en-US')}.`,
-        { kind: 'error', sticky: true },
-      );
-      return;
-    }
-    let text;
-    try {
-      text = await file.text();
-    } catch (e) {
-      hooks.notify(`Import failed: the file could not be read (${errText(e)}).`, { kind: 'error' });
-      return;
-    }
+    const text = await readFileText(file, { max: hooks.maxFileBytes, what: 'a model file', kept: 'the current run is kept' }, hooks.notify);
+    if (text === null) return;
     let state;
     try {
       state = await hooks.request('import', { json: text });
