@@ -1244,6 +1244,21 @@ fn escape(t: &str) -> String {
     out
 }
 
+/// The most hand-placed or imported points a link carries (about 20 KB of text); a larger set
+/// stays out of it, with its settings still in.
+pub const MAX_LINK_POINTS: usize = 1000;
+
+/// What the page tells when the link cannot hold the run's points (more than
+/// [`MAX_LINK_POINTS`]): the link keeps the settings, Export CSV the points.
+pub fn link_note(config: &Config) -> Option<String> {
+    let n = config.points.len();
+    (config.dataset == Dataset::Custom && n > MAX_LINK_POINTS).then(|| {
+        format!(
+            "The link holds at most {MAX_LINK_POINTS} points: these {n} are not in it, only the settings are. Export CSV keeps the points."
+        )
+    })
+}
+
 /// The hash for a run: `#dataset=moons&n_points=100&...&speed=10&discretize=0`, every key in
 /// table order; `points` and `view` only for custom data.
 pub fn encode_hash(config: &Config, speed: u32, discretize: bool) -> String {
@@ -1252,6 +1267,10 @@ pub fn encode_hash(config: &Config, speed: u32, discretize: bool) -> String {
     for s in SETTINGS {
         let v = value(config, speed, discretize, s.name);
         if matches!(s.kind, Kind::Points | Kind::View) && (!custom || v == Val::View(None)) {
+            continue;
+        }
+        // Past the cap the points stay out of the link ([`link_note`] says so).
+        if matches!(s.kind, Kind::Points) && config.points.len() > MAX_LINK_POINTS {
             continue;
         }
         parts.push(format!("{}={}", s.name, escape(&url_text(&v))));

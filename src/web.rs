@@ -161,6 +161,11 @@ impl Playground {
         crate::settings::encode_hash(self.inner.config(), speed, discretize)
     }
 
+    /// Why the link leaves the points out, if it does (more than a link holds).
+    pub fn link_note(&self) -> Option<String> {
+        crate::settings::link_note(self.inner.config())
+    }
+
     /// The full current config (with live changes and hand-placed points).
     pub fn config(&self) -> JsValue {
         to_js(self.inner.config())

@@ -460,3 +460,32 @@ proptest! {
         prop_assert!(p.notices.len() <= 10);
     }
 }
+
+/// A link carries at most MAX_LINK_POINTS points; past that it keeps the settings, and the
+/// note says why the points are not in it.
+#[test]
+fn a_link_holds_a_capped_number_of_points() {
+    use micrograd_playground::settings::{link_note, MAX_LINK_POINTS};
+    let mut c = Config {
+        dataset: Dataset::Custom,
+        points: (0..MAX_LINK_POINTS)
+            .map(|i| [i as f64 / 100.0, 0.5, 1.0])
+            .collect(),
+        view: Some(View {
+            xmin: -1.0,
+            xmax: 11.0,
+            ymin: -1.0,
+            ymax: 11.0,
+        }),
+        ..Config::default()
+    };
+    assert!(encode_hash(&c, 10, false).contains("&points="));
+    assert_eq!(link_note(&c), None);
+    c.points.push([0.0, 0.0, -1.0]);
+    let h = encode_hash(&c, 10, false);
+    assert!(
+        !h.contains("&points=") && h.contains("dataset=custom") && h.contains("view="),
+        "{h}"
+    );
+    assert!(link_note(&c).unwrap().contains("these 1001 are not in it"));
+}

@@ -400,6 +400,30 @@ describe('lessons: features, classes, regression, CSV, stops', { timeout: 120000
     });
   });
 
+  test('more points than a link holds: the link keeps the settings, the page says so, Export CSV keeps the points', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage('', async ({ page, problems }) => {
+      await waitForTraining(page);
+      // 1,200 points: more than the 1,000 a link carries.
+      const rows = ['x1,x2,label'];
+      for (let i = 0; i < 1200; i++) rows.push(`${(i % 40) / 4 - 5},${Math.floor(i / 40) / 3 - 5},${(i % 40) / 4 - 5 > 0 ? 1 : -1}`);
+      await page.click('.paste-csv summary');
+      await page.fill('#csv-text', rows.join('\n'));
+      await page.click('#csv-paste-import');
+      await page.locator('#notices li', { hasText: 'Imported 1200 points' }).waitFor({ timeout: 10000 });
+      const note = page.locator('#notices li', { hasText: 'The link holds at most 1000 points' });
+      await note.waitFor({ timeout: 10000 });
+      assert.match(await note.textContent(), /these 1200 are not in it.*Export CSV keeps the points/);
+      const hash = await page.evaluate(() => window.location.hash);
+      assert.match(hash, /dataset=custom/);
+      assert.doesNotMatch(hash, /&points=/, 'no points in the link');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv-export')]);
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'micrograd-csv-')), 'all.csv');
+      await download.saveAs(file);
+      assert.equal(fs.readFileSync(file, 'utf8').trim().split(/\r?\n/).length, 1201, 'the export holds every point');
+      assert.deepEqual(problems, []);
+    });
+  });
+
   test('a CSV file dropped on the plot is imported; the plot shows it can take it', { timeout: TEST_TIMEOUT }, async () => {
     await withPage('', async ({ page, problems }) => {
       await waitForTraining(page);

@@ -223,6 +223,7 @@ async function undoCustom() {
 // ---------------------------------------------------------------- the URL
 
 let urlTimer = 0;
+let lastLinkNote = null; // the last "too many points for a link" notice shown
 
 async function writeUrlNow() {
   urlTimer = 0;
@@ -230,6 +231,10 @@ async function writeUrlNow() {
   const hash = await ask('hash', { ui: app.ui });
   if (hash && hash !== window.location.hash) {
     window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
+    // Too many points for a link: say so once per data set.
+    const note = await ask('link_note', {});
+    if (note && note !== lastLinkNote) notify(note, { kind: 'info' });
+    lastLinkNote = note;
   }
 }
 
@@ -447,6 +452,10 @@ globalThis.playground = {
   },
   get counters() {
     return { ...app.counters };
+  },
+  /** The latest boundary grid the page drew from: { res, values } (row 0 at the top). */
+  get grid() {
+    return app.grid ? { res: app.grid.res, values: Array.from(app.grid.values) } : null;
   },
   get graph() {
     return graph ? graph.state : null;

@@ -354,6 +354,10 @@ const handlers = {
   hash({ ui }) {
     return pg.hash(ui.speed, ui.discretize);
   },
+  /** Why the link leaves the points out (more than it holds), or null. */
+  link_note() {
+    return pg.link_note() ?? null;
+  },
   network() {
     return pg.network();
   },
