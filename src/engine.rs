@@ -145,7 +145,9 @@ ops! { |a, b, out|
     Op::Relu    => relu(a),      (if out > 0.0 { 1.0 } else { 0.0 }, 0.0);
     Op::Sigmoid => sigmoid(a),   (out * (1.0 - out), 0.0);
     Op::Abs     => a.abs(),      (sign(a), 0.0);
-    Op::Sin     => a.sin(),      (a.cos(), 0.0);
+    // sin and cos from the libm crate, which the data sets use too: one copy in the page's
+    // wasm, and the same bits natively and in the browser.
+    Op::Sin     => libm::sin(a), (libm::cos(a), 0.0);
     Op::LeakyRelu => leaky(a),   (if a > 0.0 { 1.0 } else { LEAKY_SLOPE }, 0.0);
     Op::Elu     => elu(a),       (if a > 0.0 { 1.0 } else { out + 1.0 }, 0.0);
     Op::Silu    => a * sigmoid(a), (silu_slope(a), 0.0);
