@@ -2,10 +2,13 @@
 # `make bench-peers`: micrograd itself (Karpathy's package, from PyPI, in a virtualenv under
 # target/peer-venv) against this crate's example, on the same golden workload
 # (tests/golden/micrograd_demo.json: micrograd's demo.ipynb, 100 steps). Both must log the
-# same losses (step 0 and step 99, to 1e-9) or nothing is reported. Prints a small table.
+# same losses (step 0 and step 99, to 1e-9) or nothing is reported. Then JAX's jit (XLA) against
+# the tape on the MLP 2-w-w-1 at widths 8-128 and 10-5,000 points. Prints small tables.
 #
 #   PEER_STEPS=N   steps for both (default 100; the step-99 check needs at least 100)
 #   PYTHON=...     the interpreter that creates the virtualenv (default python3)
+#   PEERS=jax      only the JAX comparison (MLP 2-w-w-1 at several sizes), not micrograd's
+#   JAX_ROUNDS=N   alternating rounds of the JAX comparison (default 3)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,7 +35,17 @@ else
     die "pip install micrograd failed"
 fi
 MG_VERSION="$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("micrograd"))')"
+# JAX (CPU, pinned) for the scaling comparison, in the same virtualenv.
+JAX_PIN=0.10.2
+if "$VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('jax') != '$JAX_PIN')" 2>/dev/null; then
+  say "jax $JAX_PIN already in $VENV"
+else
+  say "installing jax==$JAX_PIN (CPU) from PyPI into $VENV"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "jax==$JAX_PIN" ||
+    die "pip install jax failed"
+fi
 
+if [ "${PEERS:-all}" != jax ]; then
 # 2. micrograd on the golden workload (it checks its own step-0 loss against the golden one).
 say "micrograd $MG_VERSION: $STEPS steps (about a few seconds per step: this takes minutes)"
 "$VENV/bin/python" scripts/micrograd_peer.py --golden "$GOLDEN" --steps "$STEPS" >"$OUT/micrograd.txt" ||
@@ -116,4 +129,56 @@ pathlib.Path("target/bench-peers.json").write_text(json.dumps({
     "max_loss_difference": worst,
 }, indent=2) + "\n")
 print("written: target/bench-peers.json")
+PY
+fi
+
+# 5. JAX's jit (XLA, float64, CPU) against the tape on the MLP 2-w-w-1 at several sizes: the same
+# workload (the example dumps its points and weights for the peer), the first losses checked
+# equal, the two timed in alternating rounds (process by process) so both meet the same state
+# of the machine.
+SIZES="8x100 16x100 32x100 64x100 128x100 16x10 16x1000 16x5000"
+ROUNDS="${JAX_ROUNDS:-3}"
+cargo build --quiet --release --example bench_scaling || die "cargo build --release --example bench_scaling failed"
+EX=target/release/examples/bench_scaling
+: >"$OUT/jax.jsonl"
+: >"$OUT/tape.jsonl"
+for r in $(seq "$ROUNDS"); do
+  say "JAX against the tape: round $r of $ROUNDS"
+  "$VENV/bin/python" scripts/jax_peer.py --example "$EX" $SIZES >>"$OUT/jax.jsonl" || die "the JAX peer failed"
+  "$EX" $SIZES >>"$OUT/tape.jsonl" || die "bench_scaling failed"
+done
+JAX_VERSION="$("$VENV/bin/python" -c 'import jax; print(jax.__version__)')"
+"$VENV/bin/python" - "$OUT/jax.jsonl" "$OUT/tape.jsonl" "$JAX_VERSION" <<'PY'
+import json, statistics, sys, pathlib, datetime
+
+jax_file, tape_file, version = sys.argv[1:4]
+def load(path):
+    by = {}
+    for line in open(path):
+        r = json.loads(line)
+        by.setdefault((r["w"], r["n"]), []).append(r)
+    return by
+jx, tp = load(jax_file), load(tape_file)
+rows = []
+print()
+print(f"MLP 2-w-w-1, hinge + L2, one SGD step (median of rounds): the tape against JAX {version} jit (XLA, CPU, float64)")
+print()
+print(f"| {'size (w x points)':<18} | {'tape':>10} | {'JAX jit':>10} | {'tape / JAX':>10} |")
+print(f"|{'-' * 20}|{'-' * 12}|{'-' * 12}|{'-' * 12}|")
+for key in sorted(tp, key=lambda k: (k[1] != 100, k[1], k[0])):
+    if key not in jx:
+        continue
+    a = [r["loss"] for r in tp[key]][0]
+    b = [r["loss"] for r in jx[key]][0]
+    if abs(a - b) > 1e-9 * (1 + abs(a)):
+        sys.exit(f"[bench-peers] FAIL: {key}: the first losses differ: tape {a!r}, JAX {b!r}")
+    t = statistics.median(r["us"] for r in tp[key])
+    j = statistics.median(r["us"] for r in jx[key])
+    rows.append({"w": key[0], "n": key[1], "tape_us": t, "jax_us": j, "ratio": t / j})
+    print(f"| {f'{key[0]} x {key[1]}':<18} | {t:>7.1f} us | {j:>7.1f} us | {t / j:>9.2f}x |")
+print()
+print("first losses equal to 1e-9 at every size; a ratio below 1 means the tape is ahead.")
+pathlib.Path("target/bench-peers-jax.json").write_text(json.dumps(
+    {"date": f"{datetime.date.today():%Y-%m-%d}", "jax_version": version, "rows": rows}, indent=2) + "\n")
+print("written: target/bench-peers-jax.json")
 PY

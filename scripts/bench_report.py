@@ -4,7 +4,7 @@
 Reads criterion's estimates (target/criterion/<group>/<id>/new/estimates.json, the mean in
 ns) for `cargo bench --bench engine`: demo_step/{dynamic_graph,tape,hand_derived},
 boundary_150x150, batch_scaling/{10,30,100,300,1000}, width_scaling/{8,16,32,64,128}; and,
-when present, target/bench-wasm.json (`make bench-wasm`) and target/bench-peers.json
+when present, target/bench-wasm.json (`make bench-wasm`), target/bench-peers-jax.json and target/bench-peers.json
 (`make bench-peers`). Writes markdown tables and a hand-written SVG (two log-log panels:
 step time against batch size and against width). Python 3.11 standard library only.
 
@@ -182,6 +182,22 @@ def markdown(crit, wasm, peers, svg_name):
                      f"{peers['micrograd_us'] / peers['ours_us']:,.0f}x"],
                 ],
             ),
+            "",
+        ]
+
+    jax = load_json(ROOT / "target" / "bench-peers-jax.json")
+    if jax:
+        lines += [
+            "## Against JAX's jit (XLA)",
+            "",
+            f"JAX {jax.get('jax_version', '')} from PyPI, `jax.jit` on the CPU in float64, against the tape: one SGD step of",
+            "the MLP 2-w-w-1 (ReLU, hinge + L2) on moons points, the very workload (`examples/bench_scaling.rs` dumps",
+            "its points and weights for `scripts/jax_peer.py`), first losses checked equal; the two timed in",
+            f"alternating rounds, medians. Measured {jax.get('date', '')}. A ratio below 1: the tape is ahead.",
+            "",
+            md_table(["size (width x points)", "tape", "JAX jit", "tape / JAX"],
+                     [[f"{r['w']} x {r['n']:,}", fmt_ns(r["tape_us"] * 1e3), fmt_ns(r["jax_us"] * 1e3),
+                       f"{r['ratio']:.2f}x"] for r in jax.get("rows", [])]),
             "",
         ]
 
