@@ -10,6 +10,7 @@ import { Stepper, fmt4 } from './graph.js';
 import { GraphRenderer } from './graphdraw.js';
 import { buildInputs } from './graphinputs.js';
 import { createGradCheck } from './gradcheck.js';
+import { createInspector } from './inspector.js';
 import { NetworkDiagram, neuronName } from './netdiagram.js';
 
 /** How the guided examples are offered (Rust's names as the fallback). */
@@ -22,6 +23,9 @@ const EXAMPLE_TEXT = {
 const DEFAULT_SOURCE = 'ex:neuron';
 const LIVE_MS = 500; // at most 2 live redraws a second
 const LIVE_MS_REDUCED = 1000; // once a second with prefers-reduced-motion
+const HEAT_RES = 24; // the diagram's heatmaps: 24 x 24 cells per unit
+const HEAT_MS = 350; // at most about 3 a second
+const HEAT_MS_REDUCED = 1000;
 
 /**
  * hooks: examples (the guided examples' names and inputs), request(type, args) (asks the
@@ -43,6 +47,7 @@ export function createGraphView(hooks) {
     live: $('graph-live'),
     network: $('graph-network'),
     diagram: $('net-diagram'),
+    netHeat: $('net-heat'),
     neuron: $('graph-neuron'),
     point: $('graph-point'),
     pick: $('graph-pick'),
@@ -64,20 +69,54 @@ export function createGraphView(hooks) {
     scroll: $('graph-scroll'),
     svg: $('graph-svg'),
     goto: document.getElementById('goto-graph'),
+    exprForm: $('graph-expr-form'),
+    expr: $('graph-expr'),
+    exprError: $('graph-expr-error'),
+    exprOption: $('graph-expr-option'),
   };
 
   const examples = hooks.examples;
   const inputValues = new Map(examples.map((e) => [e.name, e.inputs.map(([, d]) => d)]));
   const renderer = new GraphRenderer(el.svg);
-  const diagram = new NetworkDiagram(el.diagram, (layer, index) => chooseNeuron(layer, index));
+  const diagram = new NetworkDiagram(
+    el.diagram,
+    (layer, index) => {
+      chooseNeuron(layer, index);
+      inspector.open(layer, index);
+    },
+    { canvas: el.netHeat, onHover: (u) => hooks.showUnit(u) },
+  );
+  // The diagram's live heatmaps: every unit's grid, small and at most a few times a second.
+  const heat = { last: 0, lastStep: -1, dirty: true, pending: false, visible: false };
   const live = { layer: 0, index: 0, point: 0, last: 0, lastStep: -1, dirty: true, layers: 0, sizes: '' };
+  const inspector = createInspector({
+    request: hooks.request,
+    point: () => live.point,
+    layers: () => live.layers,
+    features: () => hooks.inputNames(),
+    getStep: hooks.getStep,
+    reducedMotion: hooks.reducedMotion,
+    errText: hooks.errText,
+    showGraph: (layer, index) => {
+      chooseNeuron(layer, index);
+      el.title.scrollIntoView({ behavior: hooks.reducedMotion.matches ? 'auto' : 'smooth', block: 'nearest' });
+    },
+    onClose: () => {
+      const [l, i] = diagram.selected;
+      const g = diagram.neurons[l] && diagram.neurons[l][i];
+      if (g) g.focus();
+    },
+  });
   let source = DEFAULT_SOURCE;
   let view = null;
   let stepper = null;
   let picking = false;
   let visible = true;
   // Each question's number: an answer to an older one is dropped.
-  const asked = { example: 0, live: 0, network: 0 };
+  const asked = { example: 0, live: 0, network: 0, expr: 0 };
+  // The typed expression drawn (source 'expr'): its text, and its inputs' values by name, so
+  // that a name keeps its value when the expression is edited.
+  const typed = { text: '', names: [], byName: new Map() };
 
   // ------------------------------------------------------------ building the controls
 
@@ -120,6 +159,78 @@ export function createGraphView(hooks) {
     }
     if (q !== asked.example || source !== `ex:${name}`) return;
     show(next, keep);
+  }
+
+  /** The typed expression's graph with the inputs' current values. */
+  async function computeExpression(keep) {
+    const q = ++asked.expr;
+    const text = typed.text;
+    let next;
+    try {
+      next = await hooks.request('graph_expression', { text, inputs: [...(inputValues.get('expr') || [])] });
+    } catch (e) {
+      hooks.notify(`The graph could not be computed: ${hooks.errText(e)}`, { kind: 'error' });
+      return;
+    }
+    if (q !== asked.expr || source !== 'expr' || text !== typed.text) return;
+    next.inputs.forEach(([n, v]) => typed.byName.set(n, v));
+    show(next.view, keep);
+  }
+
+  /**
+   * Parse and draw the text in the expression field. A syntax error is shown with its column
+   * (selected in the field) and changes nothing else.
+   */
+  async function drawTyped() {
+    const text = el.expr.value.trim();
+    if (!text) {
+      exprError('Type an expression first, for example (a + b) * c**2.', 0);
+      return;
+    }
+    const q = ++asked.expr;
+    let first;
+    try {
+      first = await hooks.request('graph_expression', { text, inputs: [] });
+      // Names the user already gave values keep them (inputs go by order of appearance).
+      const wanted = first.inputs.map(([n, v]) => (typed.byName.has(n) ? typed.byName.get(n) : v));
+      if (wanted.some((v, i) => v !== first.inputs[i][1])) {
+        first = await hooks.request('graph_expression', { text, inputs: wanted });
+      }
+    } catch (e) {
+      if (q !== asked.expr) return;
+      const message = hooks.errText(e);
+      const m = /column (\d+)/.exec(message);
+      exprError(`Not an expression the graph can draw: ${message}`, m ? Number(m[1]) : 0);
+      return;
+    }
+    if (q !== asked.expr) return;
+    exprError('', 0);
+    typed.text = text;
+    typed.names = first.inputs.map(([n]) => n);
+    first.inputs.forEach(([n, v]) => typed.byName.set(n, v));
+    inputValues.set(
+      'expr',
+      first.inputs.map(([, v]) => v),
+    );
+    el.exprOption.hidden = false;
+    el.exprOption.textContent = `typed: ${text.length > 40 ? `${text.slice(0, 39)}…` : text}`;
+    setSource('expr', first.view);
+  }
+
+  /** Show (or, with '', clear) the expression field's error; `column` (1-based) is selected. */
+  function exprError(message, column) {
+    el.exprError.textContent = message;
+    el.exprError.hidden = !message;
+    if (!message) {
+      el.expr.removeAttribute('aria-invalid');
+      return;
+    }
+    el.expr.setAttribute('aria-invalid', 'true');
+    el.expr.focus();
+    if (column > 0) {
+      const at = Math.min(column - 1, el.expr.value.length);
+      el.expr.setSelectionRange(at, Math.min(at + 1, el.expr.value.length));
+    }
   }
 
   function pointCount() {
@@ -181,7 +292,12 @@ export function createGraphView(hooks) {
   function draw() {
     if (!view || !stepper) return;
     renderer.render(view, stepper.display());
-    el.title.textContent = source === 'live' ? liveTitle() : `Guided example: ${EXAMPLE_TEXT[view.title] || view.title}`;
+    el.title.textContent =
+      source === 'live'
+        ? liveTitle()
+        : source === 'expr'
+          ? `Typed expression: ${view.title}`
+          : `Guided example: ${EXAMPLE_TEXT[view.title] || view.title}`;
     const isOutput = live.layer === live.layers - 1;
     const seedNote =
       source === 'live'
@@ -212,7 +328,25 @@ export function createGraphView(hooks) {
 
   // ------------------------------------------------------------ choosing what to show
 
-  function setSource(next) {
+  /** `firstView`: the typed expression's graph when it is already computed. */
+  /** Ask for every unit's grid (one request at a time) and draw them in the diagram. */
+  function fetchGrids(now) {
+    heat.pending = true;
+    heat.last = now;
+    heat.lastStep = hooks.getStep();
+    heat.dirty = false;
+    hooks
+      .request('unit_grids', { res: HEAT_RES, pre: false })
+      .then((g) => {
+        if (source === 'live') diagram.setGrids(g);
+      })
+      .catch(() => {})
+      .finally(() => {
+        heat.pending = false;
+      });
+  }
+
+  function setSource(next, firstView) {
     source = next;
     el.source.value = source;
     const isLive = source === 'live';
@@ -220,10 +354,22 @@ export function createGraphView(hooks) {
     el.live.hidden = !isLive;
     el.network.hidden = !isLive;
     el.section.classList.toggle('is-live', isLive);
-    if (!isLive) setPicking(false);
+    if (!isLive) {
+      setPicking(false);
+      inspector.close();
+      hooks.showUnit(null);
+    }
+    heat.dirty = true;
     stepper = null;
     if (isLive) {
       syncLive().then(() => computeLive(false));
+    } else if (source === 'expr') {
+      const defaults = typed.names.map((n, i) => [n, (inputValues.get('expr') || [])[i] ?? 1]);
+      buildInputs(el.inputList, el.inputError, [{ name: 'expr', inputs: defaults }], inputValues, 'expr', () =>
+        computeExpression(true),
+      );
+      if (firstView) show(firstView, false);
+      else computeExpression(false);
     } else {
       buildInputs(el.inputList, el.inputError, examples, inputValues, source.slice(3), () => computeExample(true));
       computeExample(false);
@@ -245,6 +391,7 @@ export function createGraphView(hooks) {
     live.point = Math.max(0, Math.min(Math.max(0, n - 1), Math.round(p)));
     el.point.value = String(live.point);
     showPointInfo();
+    inspector.pointChanged();
     stepper = null;
     computeLive(false);
     hooks.onHighlight();
@@ -294,6 +441,13 @@ export function createGraphView(hooks) {
   // ------------------------------------------------------------ events
 
   el.source.addEventListener('change', () => setSource(el.source.value));
+  el.exprForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    drawTyped();
+  });
+  el.expr.addEventListener('input', () => {
+    if (!el.exprError.hidden) exprError('', 0);
+  });
   el.neuron.addEventListener('change', () => {
     const [l, i] = el.neuron.value.split(':').map(Number);
     chooseNeuron(l, i);
@@ -357,6 +511,10 @@ export function createGraphView(hooks) {
   new IntersectionObserver((entries) => {
     for (const e of entries) visible = e.isIntersecting;
   }).observe(el.section);
+  new IntersectionObserver((entries) => {
+    for (const e of entries) heat.visible = e.isIntersecting;
+  }).observe(el.network);
+  new ResizeObserver(() => diagram.drawHeat()).observe(el.diagram);
 
   setSource(DEFAULT_SOURCE);
 
@@ -365,6 +523,11 @@ export function createGraphView(hooks) {
   return {
     /** Called every frame: redraws the live neuron, throttled, when training moved it. */
     tick(now) {
+      inspector.tick(now);
+      if (source === 'live' && heat.visible && !heat.pending) {
+        const every = hooks.reducedMotion.matches ? HEAT_MS_REDUCED : HEAT_MS;
+        if (now - heat.last >= every && (heat.dirty || hooks.getStep() !== heat.lastStep)) fetchGrids(now);
+      }
       if (source !== 'live' || !visible) return;
       const every = hooks.reducedMotion.matches ? LIVE_MS_REDUCED : LIVE_MS;
       if (now - live.last < every) return;
@@ -382,6 +545,7 @@ export function createGraphView(hooks) {
     },
     /** A new model (rebuild, reset, import): new layer sizes, new weights. */
     modelChanged() {
+      heat.dirty = true;
       // Clear points (or a rebuild with no points) while picking: leave pick mode at once, so
       // that the next click adds a point, as the page then asks.
       if (picking && pointCount() === 0) noPointsToPick();
@@ -390,11 +554,16 @@ export function createGraphView(hooks) {
         return;
       }
       stepper = null;
-      syncLive().then(() => computeLive(false));
+      inspector.modelChanged();
+      syncLive().then(() => {
+        if (inspector.state.open) inspector.open(live.layer, live.index);
+        computeLive(false);
+      });
     },
     /** Points were added or replaced. */
     pointsChanged() {
       live.dirty = true;
+      inspector.pointChanged();
       if (source === 'live') syncLive();
     },
     get picking() {
@@ -413,7 +582,16 @@ export function createGraphView(hooks) {
     },
     /** For the tests and the console. */
     get state() {
-      return { source, layer: live.layer, index: live.index, point: live.point, mode: stepper ? stepper.mode : null };
+      return {
+        source,
+        layer: live.layer,
+        index: live.index,
+        point: live.point,
+        mode: stepper ? stepper.mode : null,
+        expression: source === 'expr' ? typed.text : null,
+        inspector: inspector.state,
+        heatDraws: diagram.draws,
+      };
     },
   };
 }

@@ -19,18 +19,20 @@ import { createPlotInput } from './plotinput.js';
 import { Chart } from './chart.js';
 import { PlotRenderer, drawThumbnail } from './render.js';
 import { indexSettings } from './settings.js';
+import { createZeroLines } from './zerolines.js';
 
 const app = createApp();
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 const notices = createNotices($('notices'));
 const { notify } = notices;
-const plot = new PlotRenderer($('plot'), $('heat'));
+const plot = new PlotRenderer($('plot'), $('heat'), $('unit-heat'));
 const chart = new Chart($('chart'));
 const el = { loading: $('loading'), diverged: $('diverged'), divergedMessage: $('diverged-message') };
 let graph = null; // the graph view panel, once the worker answered
 let controls = null; // the settings panel, once the settings table came
 let files = null;
 let settings = null; // the settings table by name (src/settings.rs)
+let zeroLines = null; // the zero lines over the plot, once the graph view is up
 
 // ---------------------------------------------------------------- a fatal error
 
@@ -97,6 +99,7 @@ function adopt(s) {
   markDirty(app);
   scheduleUrl();
   if (graph) graph.modelChanged();
+  if (zeroLines) zeroLines.changed();
 }
 
 /** Rebuild from the current config with some fields changed; resolves false if refused. */
@@ -325,6 +328,12 @@ async function startGraphView() {
       onHighlight: () => {
         app.dirty.points = true;
       },
+      showUnit: (u) => {
+        plot.showUnit(u);
+        const caption = $('unit-caption');
+        caption.hidden = !u;
+        caption.textContent = u ? `On the plot now: ${u.name}, its output over the plane (blue positive, orange negative)` : '';
+      },
       onPicking: (on) => {
         plotInput.setPicking(on);
         if (on) notify('Click a point on the plot to draw the neuron on it (Esc cancels).', { kind: 'info' });
@@ -399,6 +408,21 @@ async function main() {
 
   loop.start();
   await startGraphView();
+  zeroLines = createZeroLines({
+    canvas: $('zero-lines'),
+    checkbox: $('zero-lines-on'),
+    plot,
+    request: (type, args) => client.request(type, args),
+    // The step, and the boundary draws: a weight edit or a live setting moves the lines too.
+    getStep: () => `${app.stats ? app.stats.step : 0}:${app.counters.boundaryDraws}`,
+    features: () => (app.config ? app.config.features.length : 2),
+    hidden: () => (app.config ? app.config.hidden : []),
+    chosen: () => {
+      const s = graph ? graph.state : null;
+      return s && s.inspector && s.inspector.open ? { layer: s.inspector.layer, index: s.inspector.index } : null;
+    },
+    reducedMotion,
+  });
   // Thumbnails after the first frames, so the training view shows first.
   setTimeout(drawDatasetThumbnails, 50);
 }
@@ -459,6 +483,10 @@ globalThis.playground = {
   },
   get graph() {
     return graph ? graph.state : null;
+  },
+  /** The zero lines: { on, lines, segments, draws }. */
+  get zeroLines() {
+    return zeroLines ? zeroLines.state : null;
   },
   /** The settings table as the page received it. */
   get settings() {

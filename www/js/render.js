@@ -7,6 +7,7 @@
 
 import { CLASS_COLOURS, classIndex, classStyle, hexRgb } from './classes.js';
 import { drawShape, drawValuePoint } from './markers.js';
+import { fillDiverging } from './netdiagram.js';
 
 const ORANGE = [230, 120, 20]; // class -1
 const BLUE = [20, 110, 190]; // class +1
@@ -112,8 +113,9 @@ export function fitCanvas(canvas) {
  * they change. Maps between data and canvas coordinates.
  */
 export class PlotRenderer {
-  constructor(canvas, heat) {
+  constructor(canvas, heat, unitHeat = null) {
     this.canvas = canvas;
+    this.unitHeat = unitHeat;
     this.ctx = canvas.getContext('2d');
     this.grid = heat;
     this.gridCtx = heat.getContext('2d');
@@ -131,6 +133,31 @@ export class PlotRenderer {
       : { left: 40, right: 10, top: 10, bottom: 30 };
     const r = this.rect();
     Object.assign(this.grid.style, { left: `${r.x}px`, top: `${r.y}px`, width: `${r.w}px`, height: `${r.h}px` });
+    if (this.unitHeat) {
+      Object.assign(this.unitHeat.style, { left: `${r.x}px`, top: `${r.y}px`, width: `${r.w}px`, height: `${r.h}px` });
+    }
+  }
+
+  /**
+   * Show one unit's heatmap over the boundary (`u`: { values, res }, row 0 at the top, from
+   * the network diagram), or hide it with null. The points stay drawn on top.
+   */
+  showUnit(u) {
+    const c = this.unitHeat;
+    if (!c) return;
+    if (!u) {
+      c.hidden = true;
+      return;
+    }
+    if (c.width !== u.res || c.height !== u.res) {
+      c.width = u.res;
+      c.height = u.res;
+    }
+    const ctx = c.getContext('2d');
+    const image = ctx.createImageData(u.res, u.res);
+    fillDiverging(image.data, u.values, 0, u.res * u.res);
+    ctx.putImageData(image, 0, 0);
+    c.hidden = false;
   }
 
   /** The plot rectangle in CSS pixels. */
