@@ -5,6 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use micrograd_playground::engine::{Graph, Value};
+use micrograd_playground::nn::{Activation, Mlp};
 use micrograd_playground::tape::Tape;
 use proptest::prelude::*;
 
@@ -106,6 +107,57 @@ proptest! {
                 (got - want).abs() <= 1e-11 * (1.0 + want.abs()),
                 "uniform {k}: summed grad {got} vs {want}"
             );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// A network's layers replay their neurons two at a time (`Instr::Pair`): every output
+    /// keeps the graph's bits, and the gradients equal the graph's (the parameters' summed
+    /// over the batch) to 1e-11.
+    #[test]
+    fn paired_neurons_equal_the_dynamic_graph(
+        hidden in prop::collection::vec(1usize..7, 1..4),
+        n in 1usize..40,
+        seed in 0u64..500,
+    ) {
+        let model = Mlp::new(2, &hidden, 1, Activation::Tanh, seed);
+        let xs: Vec<f64> = (0..n).map(|s| ((s * 7 + 3) as f64 * 0.61).sin()).collect();
+        let ys: Vec<f64> = (0..n).map(|s| ((s * 5 + 1) as f64 * 0.37).cos()).collect();
+        let g = Graph::new();
+        let p = model.leaves(&g);
+        let inputs = [g.value(0.0), g.value(0.0)];
+        let out = model.forward(&p, &inputs)[0];
+        let mut tape = Tape::record(&g, &inputs, &p, &[out], 64);
+        let want: usize = hidden.iter().map(|h| h / 2).sum();
+        prop_assert_eq!(tape.pairs(), want);
+        tape.set_len(n);
+        tape.batch_input_mut(0).copy_from_slice(&xs);
+        tape.batch_input_mut(1).copy_from_slice(&ys);
+        for (k, &v) in model.params.iter().enumerate() {
+            tape.set_uniform(k, v);
+        }
+        tape.forward();
+        tape.backward(&[(out.id(), 1.0)]);
+        let mut sums = vec![0.0; model.params.len()];
+        for s in 0..n {
+            let g = Graph::new();
+            let p = model.leaves(&g);
+            let (x, y) = (g.value(xs[s]), g.value(ys[s]));
+            let o = model.forward(&p, &[x, y])[0];
+            o.backward();
+            prop_assert_eq!(tape.values(out.id())[s].to_bits(), o.data().to_bits(), "sample {}", s);
+            prop_assert!(close(tape.grads(inputs[0].id())[s], x.grad()));
+            prop_assert!(close(tape.grads(inputs[1].id())[s], y.grad()));
+            for (k, v) in p.iter().enumerate() {
+                sums[k] += v.grad();
+            }
+        }
+        for (k, want) in sums.iter().enumerate() {
+            let got = tape.uniform_grad(k);
+            prop_assert!((got - want).abs() <= 1e-11 * (1.0 + want.abs()), "param {k}: {got} vs {want}");
         }
     }
 }

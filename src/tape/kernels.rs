@@ -382,6 +382,93 @@ fn scale_and_dot(gv: &mut [f64], w: f64, v: &[f64], go: &[f64]) -> f64 {
     (acc[0] + acc[1]) + (acc[2] + acc[3])
 }
 
+// Two chains of a layer run as a pair (see `Instr::Pair`): both are `uniform start + sum of
+// uniform weight * row`, over the same rows.
+
+/// A pair's forward pass on the `2 * H` samples from `s0`: each chain's sum in the recorded
+/// order, as [`chain_block`] adds it, with every row loaded once for both.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn pair_block<const H: usize>(
+    oa: &mut [f64],
+    ob: &mut [f64],
+    val: &[f64],
+    (ia, ib): (f64, f64),
+    sa: &[TermSlot],
+    sb: &[TermSlot],
+    s0: usize,
+) {
+    let mut a = [F64x2::splat(ia); H];
+    let mut b = [F64x2::splat(ib); H];
+    for (ta, tb) in sa.iter().zip(sb) {
+        let (wa, wb) = (F64x2::splat(val[ta.x]), F64x2::splat(val[tb.x]));
+        let y = &val[ta.y + s0..ta.y + s0 + 2 * H];
+        for k in 0..H {
+            let v = F64x2::load(&y[2 * k..]);
+            a[k] = a[k].add_mul(wa, v);
+            b[k] = b[k].add_mul(wb, v);
+        }
+    }
+    for k in 0..H {
+        a[k].store(&mut oa[2 * k..]);
+        b[k].store(&mut ob[2 * k..]);
+    }
+}
+
+/// A pair's backward through its products: for each shared row `v` (weights `wa`, `wb`),
+/// `gv += wb * go_b` then `gv += wa * go_a` (the order the two chains gave them one after the
+/// other), and each weight's gradient `sum(v * go)` summed as [`scale_and_dot`] sums it.
+#[inline(always)]
+pub(super) fn pair_terms_backward(
+    sa: &[TermSlot],
+    sb: &[TermSlot],
+    val: &[f64],
+    grad: &mut [f64],
+    (ga, gb): (&[f64], &[f64]),
+) {
+    let n = ga.len();
+    let full = n / 4 * 4;
+    for (ta, tb) in sa.iter().zip(sb) {
+        let (wa, wb) = (val[ta.x], val[tb.x]);
+        let (wva, wvb) = (F64x2::splat(wa), F64x2::splat(wb));
+        let v = &val[ta.y..ta.y + n];
+        let gv = &mut grad[ta.y..ta.y + n];
+        let (mut da, mut db) = ([F64x2::splat(0.0); 2], [F64x2::splat(0.0); 2]);
+        for (((g4, v4), a4), b4) in gv
+            .chunks_exact_mut(4)
+            .zip(v.chunks_exact(4))
+            .zip(ga.chunks_exact(4))
+            .zip(gb.chunks_exact(4))
+        {
+            for t in 0..2 {
+                let (x, ya, yb) = (
+                    F64x2::load(&v4[2 * t..]),
+                    F64x2::load(&a4[2 * t..]),
+                    F64x2::load(&b4[2 * t..]),
+                );
+                let g = &mut g4[2 * t..];
+                F64x2::load(g).add_mul(wvb, yb).add_mul(wva, ya).store(g);
+                da[t] = da[t].add_mul(x, ya);
+                db[t] = db[t].add_mul(x, yb);
+            }
+        }
+        let lanes = |acc: [F64x2; 2]| {
+            let [a0, a1] = acc[0].to_array();
+            let [a2, a3] = acc[1].to_array();
+            [a0, a1, a2, a3]
+        };
+        let (mut la, mut lb) = (lanes(da), lanes(db));
+        for s in full..n {
+            gv[s] += wb * gb[s];
+            gv[s] += wa * ga[s];
+            la[s - full] += v[s] * ga[s];
+            lb[s - full] += v[s] * gb[s];
+        }
+        grad[tb.x] += (lb[0] + lb[1]) + (lb[2] + lb[3]);
+        grad[ta.x] += (la[0] + la[1]) + (la[2] + la[3]);
+    }
+}
+
 /// Backward of `x * x` inside a chain: `gx += (x + x) * go`.
 #[inline(always)]
 fn chain_backward_same(gx: &mut [f64], x: &[f64], go: &[f64]) {

@@ -9,13 +9,16 @@
 //! scalar graph, op by op, with the same local derivatives ([`Op::local_grads`]) as the dynamic
 //! graph; nothing is derived by hand. Once its buffers are sized, a replay allocates nothing.
 //!
-//! One fusion keeps the replay near the machine's speed: a chain of recorded nodes
+//! Two fusions keep the replay near the machine's speed. First, a chain of recorded nodes
 //! `((init + a0*b0) + a1*b1) + ...` (every neuron's weighted sum, the L2 sum of squares), whose
 //! products and partial sums are used nowhere else, runs as one instruction. Its forward pass
 //! adds in the recorded order, so it gives the same bits; its backward pass is the chain rule
 //! through those very `+` and `*` nodes (the gradient of each partial sum is the chain's, as
 //! `+` passes it on unchanged; each product then gives `b * g` to `a` and `a * g` to `b`),
-//! with the intermediate nodes simply not stored.
+//! with the intermediate nodes simply not stored. Second, two such chains of one layer (two
+//! neurons: their own bias, their own weights, the same input rows) run as one pair, so each
+//! input row is read once for both, forward and backward; every sum still adds in its
+//! recorded order, so the results keep their bits.
 //!
 //! The parts: `recorder` turns a graph into instructions and finds the chains
 //! ([`Tape::record`]), `replay` runs them over the batch ([`Tape::forward`],
@@ -57,6 +60,19 @@ enum Instr {
         init: usize,
         terms: (usize, usize),
     },
+    /// Two chains of one layer run together: both start from a uniform node and multiply the
+    /// same rows, term by term, by uniform weights (two neurons on the same inputs), so each
+    /// row is loaded once for both. `b` was recorded after `a`; its operands all come before
+    /// `a`'s output, so running it beside `a` changes no result (see `recorder`).
+    Pair { a: ChainRef, b: ChainRef },
+}
+
+/// One chain of an [`Instr::Pair`].
+#[derive(Clone, Copy, Debug)]
+struct ChainRef {
+    out: usize,
+    init: usize,
+    terms: (usize, usize),
 }
 
 /// A chain product `x * y` with its operands' offsets; `kind` says which are uniform.
@@ -159,6 +175,14 @@ impl Tape {
     /// The gradient of uniform input `k` after [`Tape::backward`], summed over the batch.
     pub fn uniform_grad(&self, k: usize) -> f64 {
         self.grad[self.offset[self.uniform_inputs[k]]]
+    }
+
+    /// How many pairs of chains (two neurons of a layer) the replay runs together.
+    pub fn pairs(&self) -> usize {
+        self.code
+            .iter()
+            .filter(|i| matches!(i, Instr::Pair { .. }))
+            .count()
     }
 
     /// Node `id`'s gradients (per sample, or one number if uniform).

@@ -2,7 +2,7 @@
 //! nodes fuse into chains, and where each stored node's values live in the buffers.
 
 use super::kernels::PAD;
-use super::{Instr, Kind, Tape, TermKind, TermSlot, NOWHERE};
+use super::{ChainRef, Instr, Kind, Tape, TermKind, TermSlot, NOWHERE};
 use crate::engine::{Graph, Op, Value};
 
 /// A chain being collected while recording: its start, its last node, its products.
@@ -111,6 +111,7 @@ impl Tape {
                 b,
             });
         }
+        let code = pair_chains(code, &terms, &uniform);
         let mut tape = Tape {
             code,
             terms,
@@ -173,4 +174,55 @@ impl Tape {
             self.val[self.offset[id]] = x;
         }
     }
+}
+
+/// How far ahead of a chain its partner may be recorded: a layer's next neuron comes after
+/// this one's activation (one instruction), so a few suffice.
+const PAIR_WINDOW: usize = 4;
+
+/// Pairs the chains of one layer: a chain `a` and a later chain `b` that start from uniform
+/// nodes, whose products are all `uniform * row`, and that multiply the same rows in the same
+/// order (two neurons on the same inputs). `b` moves up beside `a`, which is safe because its
+/// operands all come before `a`'s output (the nodes between are `a`'s own, or nodes that do not
+/// read `b`), and each row then receives its gradient contributions in the same order as
+/// before (`b`'s, then `a`'s), so the replay's results keep their bits.
+fn pair_chains(code: Vec<Instr>, terms: &[(usize, usize)], uniform: &[bool]) -> Vec<Instr> {
+    let chain = |ins: &Instr| match *ins {
+        Instr::Chain { out, init, terms } if !uniform[out] && uniform[init] => {
+            Some(ChainRef { out, init, terms })
+        }
+        _ => None,
+    };
+    // Products `uniform * row`, and which rows.
+    let rows = |c: &ChainRef| -> Option<Vec<usize>> {
+        terms[c.terms.0..c.terms.1]
+            .iter()
+            .map(|&(x, y)| (uniform[x] && !uniform[y]).then_some(y))
+            .collect()
+    };
+    let mut code: Vec<Option<Instr>> = code.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(code.len());
+    for i in 0..code.len() {
+        let Some(ins) = code[i].take() else { continue };
+        // A row read twice by one chain would get its contributions in another order.
+        let distinct = |r: &Vec<usize>| r.iter().enumerate().all(|(k, y)| !r[..k].contains(y));
+        let Some(a) = chain(&ins).filter(|a| rows(a).is_some_and(|r| distinct(&r))) else {
+            out.push(ins);
+            continue;
+        };
+        let a_rows = rows(&a);
+        let partner = (i + 1..code.len().min(i + 1 + PAIR_WINDOW)).find(|&j| {
+            code[j].as_ref().and_then(chain).is_some_and(|b| {
+                let reads = terms[b.terms.0..b.terms.1]
+                    .iter()
+                    .flat_map(|&(x, y)| [x, y]);
+                rows(&b) == a_rows && b.init < a.out && reads.into_iter().all(|id| id < a.out)
+            })
+        });
+        match partner.and_then(|j| code[j].take().as_ref().and_then(chain)) {
+            Some(b) => out.push(Instr::Pair { a, b }),
+            None => out.push(ins),
+        }
+    }
+    out
 }

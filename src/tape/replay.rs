@@ -3,7 +3,7 @@
 
 use super::kernels::{
     add_into, chain_block, chain_terms_backward, op_backward_pair, op_backward_same, op_forward,
-    two_rows, Start, LANES, PAD,
+    pair_block, pair_terms_backward, two_rows, Start, LANES, PAD,
 };
 use super::{Instr, Tape};
 
@@ -67,6 +67,25 @@ impl Tape {
                     for s0 in (wide..o.len()).step_by(PAD) {
                         let o = &mut o[s0..s0 + PAD];
                         chain_block::<{ PAD / 2 }>(o, before, start, slots, s0);
+                    }
+                }
+                Instr::Pair { a, b } => {
+                    // Every operand comes before `a`'s output, and `b`'s comes after it.
+                    let (before, after) = val.split_at_mut(offset[a.out]);
+                    let padded = (*len).next_multiple_of(PAD);
+                    let (oa, rest) = after.split_at_mut(offset[b.out] - offset[a.out]);
+                    let (oa, ob) = (&mut oa[..padded], &mut rest[..padded]);
+                    let inits = (before[offset[a.init]], before[offset[b.init]]);
+                    let (sa, sb) = (&slots[a.terms.0..a.terms.1], &slots[b.terms.0..b.terms.1]);
+                    // Blocks of 8 samples (two chains' 16 sums fill the registers), then 4.
+                    let wide = *len / (LANES / 2) * (LANES / 2);
+                    for s0 in (0..wide).step_by(LANES / 2) {
+                        let (pa, pb) = (&mut oa[s0..s0 + LANES / 2], &mut ob[s0..s0 + LANES / 2]);
+                        pair_block::<{ LANES / 4 }>(pa, pb, before, inits, sa, sb, s0);
+                    }
+                    for s0 in (wide..padded).step_by(PAD) {
+                        let (pa, pb) = (&mut oa[s0..s0 + PAD], &mut ob[s0..s0 + PAD]);
+                        pair_block::<{ PAD / 2 }>(pa, pb, before, inits, sa, sb, s0);
                     }
                 }
             }
@@ -134,6 +153,15 @@ impl Tape {
                     let oi = offset[init];
                     add_into(&mut gpre[oi..oi + rl(init)], go);
                     chain_terms_backward(&slots[terms.0..terms.1], val, gpre, go);
+                }
+                Instr::Pair { a, b } => {
+                    let (gpre, gpost) = grad.split_at_mut(offset[a.out]);
+                    let ga = &gpost[..*len];
+                    let gb = &gpost[offset[b.out] - offset[a.out]..][..*len];
+                    add_into(&mut gpre[offset[b.init]..offset[b.init] + 1], gb);
+                    add_into(&mut gpre[offset[a.init]..offset[a.init] + 1], ga);
+                    let (sa, sb) = (&slots[a.terms.0..a.terms.1], &slots[b.terms.0..b.terms.1]);
+                    pair_terms_backward(sa, sb, val, gpre, (ga, gb));
                 }
             }
         }
