@@ -366,4 +366,90 @@ describe('see inside the network (#12)', { timeout: 600000 }, () => {
       { hash: '#dataset=gaussians&hidden=2&activation=tanh' },
     );
   });
+
+  test('the hidden layer\'s view: the points and bent grid lines; another neuron, another picture', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage(
+      async ({ page, problems }) => {
+        await page.locator('#hidden-view').scrollIntoViewIfNeeded();
+        await waitFor(async () => {
+          const h = await page.evaluate(() => globalThis.playground.hiddenSpace);
+          return h.draws > 0 && h.points > 0 && h.lines === 22;
+        }, { message: 'the hidden view drawn' });
+        assert.equal(await page.locator('#hs-layer option').count(), 2);
+        assert.equal(await page.locator('#hs-a option').count(), 5);
+        await page.click('#play'); // a still picture to compare
+        await waitFor(() => page.evaluate(() => !globalThis.playground.playing), { message: 'paused' });
+        const pixels = () =>
+          page.evaluate(() => {
+            const c = document.getElementById('hs-canvas');
+            return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((_, k) => k % 16 === 0));
+          });
+        const draws = await page.evaluate(() => globalThis.playground.hiddenSpace.draws);
+        const before = await pixels();
+        assert.ok(before.some((v) => v !== 0), 'something is drawn');
+        assert.match(await page.getAttribute('#hs-canvas', 'aria-label'), /h1\.1 across, h1\.2 up/);
+        // Keyboard: choose another neuron for the vertical axis.
+        await page.focus('#hs-b');
+        await page.keyboard.press('ArrowDown');
+        await waitFor(async () => (await page.evaluate(() => globalThis.playground.hiddenSpace.draws)) > draws, { message: 'a redraw' });
+        await waitFor(async () => /h1\.3 up/.test(await page.getAttribute('#hs-canvas', 'aria-label')), { message: 'the new axis' });
+        const after = await pixels();
+        assert.ok(after.some((v, k) => v !== before[k]), 'the picture changed');
+        // The second hidden layer.
+        await page.selectOption('#hs-layer', '1');
+        await waitFor(async () => /h2\.1 across/.test(await page.getAttribute('#hs-canvas', 'aria-label')), { message: 'layer 2' });
+        await page.click('#play');
+        await page.locator('#hidden-view').scrollIntoViewIfNeeded();
+        await page.selectOption('#hs-layer', '0');
+        await waitFor(async () => /h1\.1 across, h1\.2 up/.test(await page.getAttribute('#hs-canvas', 'aria-label')), { message: 'layer 1 again' });
+        await page.waitForTimeout(1000);
+        await page.locator('#hidden-view').screenshot({ path: path.join(SCREENSHOTS, 'hidden-space.png') });
+        assert.deepEqual(problems, []);
+      },
+      { hash: '#dataset=spiral&hidden=5,4&activation=tanh' },
+    );
+  });
+
+  test('runs to compare: each reset or rebuild keeps the run; two curves overlaid; Restore applies its settings; Clear', { timeout: TEST_TIMEOUT }, async () => {
+    await withPage(
+      async ({ page, problems }) => {
+        const steps = () => page.evaluate(() => (globalThis.playground.stats ? globalThis.playground.stats.step : 0));
+        await waitFor(async () => (await steps()) > 30, { message: 'some steps' });
+        assert.equal(await page.isVisible('#runs-empty'), true);
+        // Run 1 ends with Reset.
+        await page.click('#reset');
+        await waitFor(async () => (await page.evaluate(() => globalThis.playground.runs.count)) === 1, { message: 'one run kept' });
+        await waitFor(async () => (await steps()) > 30, { message: 'steps again' });
+        // Run 2 ends with a rebuild (3 hidden layers... from the layers field, by keyboard).
+        await page.fill('#layers', '1');
+        await page.press('#layers', 'Enter');
+        await waitFor(async () => (await page.evaluate(() => globalThis.playground.runs.count)) === 2, { message: 'two runs kept' });
+        const kept = await page.evaluate(() => globalThis.playground.runs.runs);
+        assert.match(kept[0].hash, /hidden=4%2C4|hidden=4,4/, 'the newest first: the 4,4 network');
+        assert.equal(await page.locator('#runs-list li').count(), 2);
+        assert.match(await page.textContent('#runs-list li:first-child'), /moons: test accuracy \d+\.\d%, [\d,]+ steps/);
+        // Both overlaid on the chart.
+        await page.check('#run-0');
+        await page.check('#run-1');
+        await waitFor(async () => (await page.evaluate(() => globalThis.playground.runs.drawn)) === 2, { message: 'two curves drawn' });
+        await page.locator('#chart').scrollIntoViewIfNeeded();
+        await page.locator('.runs-panel').screenshot({ path: path.join(SCREENSHOTS, 'runs.png') });
+        await page.locator('#chart').screenshot({ path: path.join(SCREENSHOTS, 'runs-chart.png') });
+        // Kept in localStorage: a reload lists them.
+        await page.reload();
+        await waitForTraining(page);
+        assert.equal(await page.evaluate(() => globalThis.playground.runs.count), 2);
+        // Restore the newest: its settings (two hidden layers of 4) come back.
+        assert.deepEqual((await page.evaluate(() => globalThis.playground.config)).hidden.length, 1);
+        await page.click('#runs-list li:first-child button');
+        await waitFor(async () => (await page.evaluate(() => globalThis.playground.config)).hidden.join(',') === '4,4', { message: 'the restored settings' });
+        // Clear forgets them.
+        await page.click('#runs-clear');
+        await waitFor(async () => (await page.evaluate(() => globalThis.playground.runs.count)) === 0, { message: 'cleared' });
+        assert.equal(await page.evaluate(() => localStorage.getItem('micrograd-playground.runs')), '[]');
+        assert.deepEqual(problems, []);
+      },
+      { hash: '#dataset=moons&hidden=4,4' },
+    );
+  });
 });

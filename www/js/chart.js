@@ -35,8 +35,11 @@ export class Chart {
     this.size = fitCanvas(this.canvas);
   }
 
-  /** `opts.regression`: the lower panel shows the RMSE instead of the accuracy. */
-  draw(history, { regression = false } = {}) {
+  /**
+   * `opts.regression`: the lower panel shows the RMSE instead of the accuracy; `opts.overlays`:
+   * earlier runs' training loss curves ([{ steps, values, colour }]) drawn in the loss panel.
+   */
+  draw(history, { regression = false, overlays = [] } = {}) {
     const { ctx } = this;
     const { w, h, dpr } = this.size;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -50,8 +53,18 @@ export class Chart {
     const ph = Math.max(20, (h - top - bottom - gap) / 2);
     const plotW = Math.max(10, w - left - right);
     const n = history.length;
-    const x0 = n > 0 ? history.steps[0] : 0;
-    const x1 = n > 0 ? Math.max(history.steps[n - 1], x0 + 1) : 1;
+    let x0 = n > 0 ? history.steps[0] : Infinity;
+    let x1 = n > 0 ? history.steps[n - 1] : -Infinity;
+    // The step axis spans the live run and the overlaid ones.
+    for (const o of overlays) {
+      if (!o.steps.length) continue;
+      x0 = Math.min(x0, o.steps[0]);
+      x1 = Math.max(x1, o.steps[o.steps.length - 1]);
+    }
+    if (!Number.isFinite(x0)) x0 = 0;
+    x1 = Number.isFinite(x1) ? Math.max(x1, x0 + 1) : 1;
+    this.overlays = overlays;
+    this.overlaysDrawn = 0;
     const xOf = (s) => left + ((s - x0) / (x1 - x0)) * plotW;
 
     this.logPanel(history, ['train_loss', 'test_loss'], 'loss (log scale)', { left, top, plotW, ph, xOf });
@@ -71,7 +84,7 @@ export class Chart {
     ctx.fillStyle = '#333';
     ctx.textBaseline = 'top';
     ctx.textAlign = 'center';
-    const ticks = n > 1 ? niceTicks(x0, x1, Math.max(2, Math.floor(plotW / 70))) : [];
+    const ticks = n > 1 || this.overlaysDrawn > 0 ? niceTicks(x0, x1, Math.max(2, Math.floor(plotW / 70))) : [];
     for (const t of ticks) {
       // A label at the right end stays inside the canvas.
       const text = fmtStep(t);
@@ -94,16 +107,18 @@ export class Chart {
     const n = history.length;
     let lo = Infinity;
     let hi = -Infinity;
+    const see = (v) => {
+      if (v > 0 && Number.isFinite(v)) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    };
     for (const f of [trainField, testField]) {
       const s = history.series[f];
-      for (let i = 0; i < n; i++) {
-        const v = s[i];
-        if (v > 0 && Number.isFinite(v)) {
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-        }
-      }
+      for (let i = 0; i < n; i++) see(s[i]);
     }
+    const overlays = trainField === 'train_loss' ? this.overlays || [] : [];
+    for (const o of overlays) for (const v of o.values) see(v);
     if (!(lo < Infinity)) {
       lo = 0.01;
       hi = 1;
@@ -115,6 +130,30 @@ export class Chart {
     this.panel(left, top, plotW, ph, title);
     this.yTicks(logTicks(lo, hi), yOf, fmtLogTick, left, plotW);
     const orFloor = (v) => (v > 0 ? yOf(Math.max(v, lo)) : v === 0 ? yOf(lo) : NaN);
+    // Earlier runs first, thin, in their colours; the live run on top.
+    const { ctx } = this;
+    for (const o of overlays) {
+      ctx.strokeStyle = o.colour;
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash([]);
+      ctx.beginPath();
+      let pen = false;
+      let drawn = 0;
+      o.steps.forEach((s, i) => {
+        const v = o.values[i];
+        const y = v === null ? NaN : orFloor(v);
+        if (!Number.isFinite(y)) {
+          pen = false;
+          return;
+        }
+        if (pen) ctx.lineTo(xOf(s), y);
+        else ctx.moveTo(xOf(s), y);
+        pen = true;
+        drawn += 1;
+      });
+      ctx.stroke();
+      if (drawn > 1) this.overlaysDrawn += 1;
+    }
     this.line(history, trainField, xOf, orFloor, TRAIN, []);
     this.line(history, testField, xOf, orFloor, TEST, [5, 3]);
   }

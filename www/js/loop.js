@@ -160,7 +160,7 @@ export function createLoop(app, hooks) {
     }
     if (due('chart', 1000)) {
       const regression = currentMode(app).kind === 'regression';
-      hooks.chart.draw(app.history, { regression });
+      hooks.chart.draw(app.history, { regression, overlays: hooks.overlays ? hooks.overlays() : [] });
       const label = `Chart of train and test loss (top, log scale) and ${regression ? 'RMSE (bottom, log scale)' : 'accuracy (bottom)'} against training step`;
       if (el.chart.getAttribute('aria-label') !== label) el.chart.setAttribute('aria-label', label);
       app.counters.chartDraws += 1;

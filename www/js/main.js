@@ -20,6 +20,8 @@ import { Chart } from './chart.js';
 import { PlotRenderer, drawThumbnail } from './render.js';
 import { indexSettings } from './settings.js';
 import { createZeroLines } from './zerolines.js';
+import { createHiddenSpace } from './hiddenspace.js';
+import { createRuns } from './runs.js';
 
 const app = createApp();
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
@@ -33,6 +35,8 @@ let controls = null; // the settings panel, once the settings table came
 let files = null;
 let settings = null; // the settings table by name (src/settings.rs)
 let zeroLines = null; // the zero lines over the plot, once the graph view is up
+let hiddenSpace = null; // the hidden layer's view panel
+let runs = null; // the kept runs (created in main())
 
 // ---------------------------------------------------------------- a fatal error
 
@@ -64,6 +68,7 @@ const loop = createLoop(app, {
   speedStops: () => settings.get('speed').kind.stops,
   onDiverged,
   onStopped,
+  overlays: () => (runs ? runs.overlays() : []),
   legend: createLegend($('legend')),
   confusion: createConfusion(),
   reducedMotion,
@@ -83,6 +88,8 @@ function ask(type, args, what) {
 
 /** Mirror a new Playground (a rebuild, reset, import or link) and reset what belonged to the old run. */
 function adopt(s) {
+  // The run that ends here is kept, to compare and restore.
+  if (runs && app.generation > 0) runs.keep(app, lastHash || window.location.hash);
   app.generation = s.generation;
   app.config = s.config;
   app.view = s.view;
@@ -100,6 +107,7 @@ function adopt(s) {
   scheduleUrl();
   if (graph) graph.modelChanged();
   if (zeroLines) zeroLines.changed();
+  if (hiddenSpace) hiddenSpace.changed();
 }
 
 /** Rebuild from the current config with some fields changed; resolves false if refused. */
@@ -226,12 +234,14 @@ async function undoCustom() {
 // ---------------------------------------------------------------- the URL
 
 let urlTimer = 0;
+let lastHash = ''; // the current run's link, as last written
 let lastLinkNote = null; // the last "too many points for a link" notice shown
 
 async function writeUrlNow() {
   urlTimer = 0;
   if (app.dead) return;
   const hash = await ask('hash', { ui: app.ui });
+  if (hash) lastHash = hash;
   if (hash && hash !== window.location.hash) {
     window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
     // Too many points for a link: say so once per data set.
@@ -384,6 +394,19 @@ async function main() {
     maxCsvBytes,
     importModelFile: files.importModelFile,
   });
+  runs = createRuns({
+    restore: (hash) => {
+      if (window.location.hash === hash) {
+        openLink(hash).catch((e) => notify(`The run could not be restored: ${errText(e)}`, { kind: 'error' }));
+      } else {
+        window.location.hash = hash;
+      }
+    },
+    onOverlay: () => {
+      app.dirty.chart = true;
+    },
+    notify,
+  });
   const s = await openLink(window.location.hash);
   if (s.fromLink) writeUrlNow(); // the settings actually used
 
@@ -421,6 +444,14 @@ async function main() {
       const s = graph ? graph.state : null;
       return s && s.inspector && s.inspector.open ? { layer: s.inspector.layer, index: s.inspector.index } : null;
     },
+    reducedMotion,
+  });
+  hiddenSpace = createHiddenSpace({
+    request: (type, args) => client.request(type, args),
+    getPoints: () => app.points,
+    mode: () => currentMode(app),
+    getVersion: () => `${app.generation}:${app.stats ? app.stats.step : 0}:${app.counters.boundaryDraws}`,
+    hidden: () => (app.config ? app.config.hidden : []),
     reducedMotion,
   });
   // Thumbnails after the first frames, so the training view shows first.
@@ -483,6 +514,14 @@ globalThis.playground = {
   },
   get graph() {
     return graph ? graph.state : null;
+  },
+  /** The hidden layer's view: { draws, points, lines }. */
+  get hiddenSpace() {
+    return hiddenSpace ? hiddenSpace.state : null;
+  },
+  /** The kept runs, and how many overlaid curves the chart drew last. */
+  get runs() {
+    return runs ? { ...runs.state, drawn: chart.overlaysDrawn || 0 } : null;
   },
   /** The zero lines: { on, lines, segments, draws }. */
   get zeroLines() {
