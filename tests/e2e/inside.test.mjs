@@ -177,6 +177,10 @@ describe('see inside the network (#12)', { timeout: 600000 }, () => {
           { message: 'the boundary to change' },
         );
         assert.match(await page.textContent('#inspector-note'), /Set to 3\.0000/);
+        // The exported model has the edit: it is in the model.
+        const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+        const saved = JSON.parse(Buffer.concat(await (await download.createReadStream()).toArray()).toString('utf8'));
+        assert.equal(saved.model.params[original.index], 3, 'the exported bias is the edited one');
         assert.equal(await page.isDisabled('#inspector-undo'), false);
         // Ctrl+Z in the panel restores the exact old value, and the boundary with it.
         await page.focus('#inspector-p4');
