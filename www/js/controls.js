@@ -208,15 +208,26 @@ export function createControls(app, settings, actions) {
 
   // ------------------------------------------------------------ live training controls
 
+  // Each change to a live setting is answered with the value kept (clamped, if it had to be).
+  // A slider sends one change per step of a drag or a key press: only the answer to the
+  // latest one is shown, so an older answer arriving late cannot move the slider back.
+  const sent = {};
+  function live(name, value, show) {
+    const q = (sent[name] = (sent[name] || 0) + 1);
+    return actions.live(name, value).then(() => {
+      if (sent[name] === q) show();
+    });
+  }
+
   el.lr.addEventListener('input', () => {
     const lr = lrScale.value(el.lr.value);
     setText(el.lrValue, fmtSci(lr));
-    actions.live('learning_rate', lr).then(() => showLr(app.config.learning_rate));
+    live('learning_rate', lr, () => showLr(app.config.learning_rate));
   });
   el.l2.addEventListener('input', () => {
     const l2 = l2Scale.value(el.l2.value);
     setText(el.l2Value, fmtL2(l2));
-    actions.live('l2', l2).then(() => showL2(app.config.l2));
+    live('l2', l2, () => showL2(app.config.l2));
   });
   el.optimizer.addEventListener('change', () => {
     actions.live('optimizer', el.optimizer.value).then(() => {
@@ -227,12 +238,12 @@ export function createControls(app, settings, actions) {
   el.momentum.addEventListener('input', () => {
     const m = Number(el.momentum.value);
     setText(el.momentumValue, String(roundSig(m, 3)));
-    actions.live('momentum', m).then(() => showMomentum(app.config.momentum));
+    live('momentum', m, () => showMomentum(app.config.momentum));
   });
   el.batch.addEventListener('input', () => {
     const v = Number(el.batch.value);
     const bs = v >= Number(el.batch.max) ? 0 : v;
-    actions.live('batch_size', bs).then(() => showBatch(app.config.batch_size));
+    live('batch_size', bs, () => showBatch(app.config.batch_size));
   });
   el.lrDecay.addEventListener('change', () => {
     actions.live('lr_decay', el.lrDecay.checked).then(() => {
