@@ -6,8 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { SCREENSHOTS, openPage, readNumber, serveDist, waitFor, waitForTraining } from './helpers.mjs';
+import { SCREENSHOTS, axeViolations, openPage, readNumber, serveDist, waitFor, waitForTraining, unlabelledControls } from './helpers.mjs';
 
 const TEST_TIMEOUT = 45000;
 
@@ -413,40 +412,20 @@ describe('graph view', { timeout: 400000 }, () => {
   });
 
   test('axe finds no serious accessibility violations with the graph view in use', { timeout: TEST_TIMEOUT }, async () => {
-    const require = createRequire(import.meta.url);
-    const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
     await withPage(async ({ page }) => {
       await page.click('#play');
-      const audit = async (what) => {
-        const result = await page.evaluate(() =>
-          // eslint-disable-next-line no-undef
-          axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
-        );
-        const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-        return serious.map((v) => `${what}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-      };
-      await page.evaluate(axeSource);
       // Mid-stepping on an example (pale nodes, highlights) ...
       await page.click('#graph-reset');
       await page.click('#graph-forward');
-      const found = await audit('example');
+      const found = await axeViolations(page, 'example');
       // ... and the live neuron with its diagram.
       await page.selectOption('#graph-source', 'live');
       await page.waitForSelector('#net-diagram g.nd-neuron');
       await page.click('#graph-backward');
-      found.push(...(await audit('live')));
+      found.push(...(await axeViolations(page, 'live')));
       assert.deepEqual(found, []);
       // Every control of the panel has a visible label and help text.
-      const missing = await page.evaluate(() =>
-        [...document.querySelectorAll('#graph-view button, #graph-view input, #graph-view select')]
-          .map((c) => {
-            const label = c.closest('label') || (c.id && document.querySelector(`label[for="${c.id}"]`));
-            const name = c.tagName === 'BUTTON' ? c.textContent.trim() : label ? label.textContent.trim() : '';
-            return { id: c.id, name, help: c.title };
-          })
-          .filter((c) => !c.name || !c.help)
-          .map((c) => `${c.id}: name "${c.name}", help "${c.help}"`),
-      );
+      const missing = await unlabelledControls(page, '#graph-view');
       assert.deepEqual(missing, []);
     });
   });

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -210,4 +211,44 @@ export function pageOpener(base) {
       await opened.close();
     }
   };
+}
+
+/**
+ * The controls under `scope` (a CSS selector) that lack a visible name (their text, or their
+ * label's) or help text (a title on them or on an element around them), as
+ * "id: name ..., help ..." lines; file inputs (opened by a button of their own) are left out.
+ */
+export function unlabelledControls(page, scope = '') {
+  return page.evaluate((scope) => {
+    const sel = ['button', 'input', 'select'].map((t) => `${scope} ${t}`.trim()).join(', ');
+    return [...document.querySelectorAll(sel)]
+      .filter((c) => c.type !== 'file')
+      .map((c) => {
+        const label = c.closest('label') || (c.id && document.querySelector(`label[for="${c.id}"]`));
+        const name = c.tagName === 'BUTTON' ? c.textContent.trim() : label ? label.textContent.trim() : '';
+        const help = c.title || (c.closest('[title]') && c.closest('[title]').title) || '';
+        return { id: c.id || c.name, name, help };
+      })
+      .filter((c) => !c.name || !c.help)
+      .map((c) => `${c.id}: name "${c.name}", help "${c.help}"`);
+  }, scope);
+}
+
+let axeSource = null;
+
+/**
+ * axe-core's serious and critical WCAG 2.1 A/AA violations on the page as it is now, as
+ * "what: rule: help (targets)" lines. axe is injected with evaluate (not a <script>), so the
+ * page's CSP stays on.
+ */
+export async function axeViolations(page, what = 'page') {
+  if (!axeSource) axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => typeof globalThis.axe === 'object'))) await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${what}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }

@@ -4,10 +4,8 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { SCREENSHOTS, openPage, serveDist, waitFor, waitForTraining } from './helpers.mjs';
+import { SCREENSHOTS, axeViolations, openPage, serveDist, waitFor, waitForTraining, unlabelledControls } from './helpers.mjs';
 
 const TEST_TIMEOUT = 60000;
 
@@ -220,8 +218,6 @@ describe('see inside the network (#12)', { timeout: 600000 }, () => {
   });
 
   test('the typed expression and the inspector: every control labelled, axe clean', { timeout: TEST_TIMEOUT }, async () => {
-    const require = createRequire(import.meta.url);
-    const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
     await withPage(async ({ page, problems }) => {
       await page.click('#play');
       await page.locator('#graph-view').scrollIntoViewIfNeeded();
@@ -231,28 +227,8 @@ describe('see inside the network (#12)', { timeout: 600000 }, () => {
       await page.selectOption('#graph-source', 'live');
       await page.click('#net-diagram g.nd-neuron[data-layer="0"][data-index="0"]');
       await waitFor(async () => (await page.locator('#inspector-params input').count()) > 0, { message: 'the inspector' });
-      const missing = await page.evaluate(() =>
-        [...document.querySelectorAll('#graph-view button, #graph-view input, #graph-view select')]
-          .map((c) => {
-            const label = c.closest('label') || (c.id && document.querySelector(`label[for="${c.id}"]`));
-            const name = c.tagName === 'BUTTON' ? c.textContent.trim() : label ? label.textContent.trim() : '';
-            const help = c.title || (c.closest('[title]') && c.closest('[title]').title) || '';
-            return { id: c.id || c.name, name, help };
-          })
-          .filter((c) => !c.name || !c.help)
-          .map((c) => `${c.id}: name "${c.name}", help "${c.help}"`),
-      );
-      assert.deepEqual(missing, []);
-      await page.evaluate(axeSource);
-      const result = await page.evaluate(() =>
-        // eslint-disable-next-line no-undef
-        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
-      );
-      const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      assert.deepEqual(
-        serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
-        [],
-      );
+      assert.deepEqual(await unlabelledControls(page, '#graph-view'), []);
+      assert.deepEqual(await axeViolations(page), []);
       assert.deepEqual(problems, []);
     });
   });

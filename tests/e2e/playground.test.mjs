@@ -5,8 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { SCREENSHOTS, openPage, pageOpener, readNumber, serveDist, waitFor, waitForTraining } from './helpers.mjs';
+import { SCREENSHOTS, axeViolations, openPage, pageOpener, readNumber, serveDist, waitFor, waitForTraining, unlabelledControls } from './helpers.mjs';
 
 const TEST_TIMEOUT = 30000;
 
@@ -387,36 +386,14 @@ describe('micrograd playground page', { timeout: 200000 }, () => {
   });
 
   test('axe finds no serious accessibility violations', { timeout: TEST_TIMEOUT }, async () => {
-    const require = createRequire(import.meta.url);
-    const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-    // axe is injected with evaluate (not a <script>), so the page's CSP stays on.
     const { page, close } = await openPage(serverUrl());
     try {
       await page.goto(serverUrl());
       await waitForTraining(page);
       await page.click('#play'); // a still page for a stable audit
       // Every control has a visible label and help text (a title on it or on its label).
-      const missing = await page.evaluate(() =>
-        [...document.querySelectorAll('button, input, select')]
-          .filter((c) => c.type !== 'file')
-          .map((c) => {
-            const label = c.closest('label') || (c.id && document.querySelector(`label[for="${c.id}"]`));
-            const name = c.tagName === 'BUTTON' ? c.textContent.trim() : label ? label.textContent.trim() : '';
-            const help = c.title || (c.closest('[title]') && c.closest('[title]').title) || '';
-            return { id: c.id || c.name, name, help };
-          })
-          .filter((c) => !c.name || !c.help)
-          .map((c) => `${c.id}: name "${c.name}", help "${c.help}"`),
-      );
-      assert.deepEqual(missing, []);
-      await page.evaluate(axeSource);
-      const result = await page.evaluate(() =>
-        // eslint-disable-next-line no-undef
-        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
-      );
-      const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      const summary = serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-      assert.deepEqual(summary, []);
+      assert.deepEqual(await unlabelledControls(page), []);
+      assert.deepEqual(await axeViolations(page), []);
     } finally {
       await close();
     }
