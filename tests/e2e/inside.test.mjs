@@ -120,8 +120,9 @@ describe('see inside the network (#12)', { timeout: 600000 }, () => {
       await page.keyboard.type(')');
       assert.equal(await page.isVisible('#graph-expr-error'), false);
       await page.keyboard.press('Enter');
-      await page.waitForSelector(node('b'));
-      assert.equal(await page.inputValue('#graph-source'), 'expr');
+      // (The product example has a "b" too: wait for the typed expression's own graph.)
+      await waitFor(async () => (await page.inputValue('#graph-source')) === 'expr', { message: 'the typed expression drawn' });
+      await page.waitForSelector(node('exp(-b)'));
       assert.deepEqual(problems, []);
     });
   });
