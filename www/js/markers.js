@@ -57,30 +57,37 @@ export function tracePath(ctx, shape, x, y, s) {
 }
 
 /**
- * One marker: filled (train) or hollow (test) in `colour`. `edged`: a hollow marker's ring gets
- * thin dark edges, so that a light colour (sky blue) shows on a background of its own hue.
+ * Fill and stroke the current path as a marker: filled in `colour` inside a dark outline
+ * `outline` wide (train), or a white centre inside a `ring`-wide ring of `colour` (test),
+ * drawn over a dark ring `edge` wider (none at 0).
  */
-export function drawShape(ctx, shape, x, y, size, colour, isTest, edged = false) {
-  tracePath(ctx, shape, x, y, size);
+function paint(ctx, colour, isTest, { ring, edge, outline }) {
   if (isTest) {
     ctx.fillStyle = '#fff';
     ctx.fill();
-    const ring = Math.max(1.5, size * 0.45);
-    if (edged) {
-      ctx.lineWidth = ring + Math.min(2, size * 0.5);
+    if (edge > 0) {
+      ctx.lineWidth = ring + edge;
       ctx.strokeStyle = INK;
       ctx.stroke();
     }
     ctx.lineWidth = ring;
     ctx.strokeStyle = colour;
-    ctx.stroke();
   } else {
     ctx.fillStyle = colour;
     ctx.fill();
-    ctx.lineWidth = 1;
+    ctx.lineWidth = outline;
     ctx.strokeStyle = INK;
-    ctx.stroke();
   }
+  ctx.stroke();
+}
+
+/**
+ * One marker: filled (train) or hollow (test) in `colour`. `edged`: a hollow marker's ring gets
+ * thin dark edges, so that a light colour (sky blue) shows on a background of its own hue.
+ */
+export function drawShape(ctx, shape, x, y, size, colour, isTest, edged = false) {
+  tracePath(ctx, shape, x, y, size);
+  paint(ctx, colour, isTest, { ring: Math.max(1.5, size * 0.45), edge: edged ? Math.min(2, size * 0.5) : 0, outline: 1 });
 }
 
 /**
@@ -89,25 +96,8 @@ export function drawShape(ctx, shape, x, y, size, colour, isTest, edged = false)
  * between two dark outlines.
  */
 export function drawValuePoint(ctx, x, y, size, colour, isTest) {
-  ctx.beginPath();
-  ctx.arc(x, y, size, 0, Math.PI * 2);
-  if (isTest) {
-    ctx.fillStyle = '#fff';
-    ctx.fill();
-    const ring = Math.max(1.5, size * 0.6);
-    ctx.lineWidth = ring + Math.min(2, size * 0.5);
-    ctx.strokeStyle = INK;
-    ctx.stroke();
-    ctx.lineWidth = ring;
-    ctx.strokeStyle = colour;
-    ctx.stroke();
-  } else {
-    ctx.fillStyle = colour;
-    ctx.fill();
-    ctx.lineWidth = Math.min(1.2, size * 0.3);
-    ctx.strokeStyle = INK;
-    ctx.stroke();
-  }
+  tracePath(ctx, 'circle', x, y, size);
+  paint(ctx, colour, isTest, { ring: Math.max(1.5, size * 0.6), edge: Math.min(2, size * 0.5), outline: Math.min(1.2, size * 0.3) });
 }
 
 /** A small SVG swatch of a marker (legend, confusion matrix headers); decorative. */
