@@ -1,5 +1,5 @@
-// Small DOM helpers shared by the page's modules: element lookup, SVG elements, downloads,
-// and error text.
+// Small DOM helpers shared by the page's modules: element lookup, HTML and SVG elements,
+// downloads, and error text.
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -8,6 +8,17 @@ export function $(id) {
   const el = document.getElementById(id);
   if (!el) throw new Error(`missing element #${id}`);
   return el;
+}
+
+/**
+ * An HTML element with properties set (className, id, type, title, textContent...) and
+ * `children` (elements or text) appended: how the page builds table rows and list items.
+ */
+export function htmlEl(name, props = {}, ...children) {
+  const e = document.createElement(name);
+  Object.assign(e, props);
+  e.append(...children);
+  return e;
 }
 
 /** An SVG element with attributes and optional text. */

@@ -4,7 +4,7 @@
 // state for it. Rust computes every number (neuron_info); an edit goes through set_param and
 // shows in the next frame's boundary. Refreshed a few times a second while training moves.
 
-import { $ } from './dom.js';
+import { $, htmlEl } from './dom.js';
 import { neuronName } from './netdiagram.js';
 
 const REFRESH_MS = 300; // at most about 3 refreshes a second
@@ -142,20 +142,13 @@ export function createInspector(hooks) {
     const rows = info.params.map((p, k) => {
       const isBias = k === info.params.length - 1;
       const name = isBias ? 'bias b' : `w${k + 1} (× ${inputName(state.layer, k, features)})`;
-      const tr = document.createElement('tr');
-      const th = document.createElement('th');
-      th.scope = 'row';
-      const label = document.createElement('label');
-      label.htmlFor = `inspector-p${k}`;
-      label.textContent = name;
-      th.append(label);
-      const tdV = document.createElement('td');
-      const input = document.createElement('input');
-      input.type = 'number';
-      input.step = 'any';
-      input.id = `inspector-p${k}`;
+      const input = htmlEl('input', {
+        type: 'number',
+        step: 'any',
+        id: `inspector-p${k}`,
+        title: `Set ${isBias ? 'the bias' : `this weight`} while training runs (Enter applies it; Undo or Ctrl+Z puts it back)`,
+      });
       input.dataset.k = String(k);
-      input.title = `Set ${isBias ? 'the bias' : `this weight`} while training runs (Enter applies it; Undo or Ctrl+Z puts it back)`;
       input.addEventListener('change', () => apply(k, input));
       input.addEventListener('keydown', (ev) => {
         if (ev.key === 'Enter') {
@@ -163,15 +156,15 @@ export function createInspector(hooks) {
           apply(k, input);
         }
       });
-      tdV.append(input);
-      const tdX = document.createElement('td');
-      tdX.className = 'ins-x num';
-      const tdG = document.createElement('td');
-      tdG.className = 'ins-grad num';
-      const tdS = document.createElement('td');
-      tdS.className = 'ins-state num';
-      tr.append(th, tdV, tdX, tdG, tdS);
-      return tr;
+      return htmlEl(
+        'tr',
+        {},
+        htmlEl('th', { scope: 'row' }, htmlEl('label', { htmlFor: `inspector-p${k}`, textContent: name })),
+        htmlEl('td', {}, input),
+        htmlEl('td', { className: 'ins-x num' }),
+        htmlEl('td', { className: 'ins-grad num' }),
+        htmlEl('td', { className: 'ins-state num' }),
+      );
     });
     el.body.replaceChildren(...rows);
   }

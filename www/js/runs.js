@@ -3,7 +3,7 @@
 // The Runs panel lists them; a check box overlays a run's loss curve on the chart, Restore
 // opens its link (its settings), Clear forgets them all.
 
-import { $ } from './dom.js';
+import { $, htmlEl } from './dom.js';
 
 const KEY = 'micrograd-playground.runs';
 const KEEP = 10;
@@ -88,32 +88,24 @@ export function createRuns(hooks) {
     for (const id of [...overlaid]) if (!runs.some((r) => r.id === id)) overlaid.delete(id);
     el.list.replaceChildren(
       ...runs.map((r, i) => {
-        const li = document.createElement('li');
-        li.className = 'run';
-        const label = document.createElement('label');
-        label.title = "Draw this run's training loss on the chart, in its colour";
-        const box = document.createElement('input');
-        box.type = 'checkbox';
-        box.id = `run-${i}`;
-        box.checked = overlaid.has(r.id);
+        const box = htmlEl('input', { type: 'checkbox', id: `run-${i}`, checked: overlaid.has(r.id) });
         box.addEventListener('change', () => {
           if (box.checked) overlaid.add(r.id);
           else overlaid.delete(r.id);
           hooks.onOverlay();
         });
-        const swatch = document.createElement('span');
-        swatch.className = 'run-swatch';
+        const swatch = htmlEl('span', { className: 'run-swatch' });
         swatch.setAttribute('aria-hidden', 'true');
         swatch.style.setProperty('--run-colour', RUN_COLOURS[i % RUN_COLOURS.length]);
-        label.append(box, swatch, ` ${describe(r)}`);
-        const restore = document.createElement('button');
-        restore.type = 'button';
-        restore.textContent = 'Restore';
-        restore.title = "Open this run's settings (its link): training starts again from them";
+        const label = htmlEl('label', { title: "Draw this run's training loss on the chart, in its colour" }, box, swatch, ` ${describe(r)}`);
+        const restore = htmlEl('button', {
+          type: 'button',
+          textContent: 'Restore',
+          title: "Open this run's settings (its link): training starts again from them",
+        });
         restore.setAttribute('aria-label', `Restore the run of ${describe(r)}`);
         restore.addEventListener('click', () => hooks.restore(r.hash));
-        li.append(label, restore);
-        return li;
+        return htmlEl('li', { className: 'run' }, label, restore);
       }),
     );
     el.empty.hidden = runs.length > 0;
