@@ -1,11 +1,13 @@
 // The graph view panel: micrograd's drawing of a computational graph, with forward and
 // backward stepping, gradient checking and DOT export. It draws one of three sources: a guided
 // example (here), a typed expression (graphexpr.js) or one neuron of the live network
-// (graphlive.js). main.js creates it once the worker is up and tells it when the model or the
+// (graphlive.js). main.js starts it once the worker is up and tells it when the model or the
 // points change; Rust (in the worker) computes every number shown, and every request is
 // answered asynchronously, so an answer that arrives after a newer question is dropped.
 
-import { $, download } from './dom.js';
+import { currentMode } from './app.js';
+import { labelText } from './classes.js';
+import { $, download, errText } from './dom.js';
 import { Stepper } from './graph.js';
 import { GraphRenderer } from './graphdraw.js';
 import { createGraphExpr } from './graphexpr.js';
@@ -21,6 +23,46 @@ const EXAMPLE_TEXT = {
   readme: "micrograd's README expression",
 };
 const DEFAULT_SOURCE = 'ex:neuron';
+
+/**
+ * The graph view wired to the page's state (app.js): it asks the worker for the guided
+ * examples, then creates the panel. Resolves with the panel, or with null after saying why:
+ * the graph view is an addition, and the playground trains without it.
+ * parts: request(type, args), plot (render.js), plotInput, notify, reducedMotion,
+ * inputNames() (the network's inputs as the Model panel names them).
+ */
+export async function startGraphView(app, { request, plot, plotInput, notify, reducedMotion, inputNames }) {
+  try {
+    const examples = await request('graph_examples');
+    return createGraphView({
+      examples,
+      request,
+      getPoints: () => app.points,
+      describeLabel: (label) => labelText(label, currentMode(app)),
+      inputNames,
+      getStep: () => (app.stats ? app.stats.step : 0),
+      notify,
+      errText,
+      reducedMotion,
+      onHighlight: () => {
+        app.dirty.points = true;
+      },
+      showUnit: (u) => {
+        plot.showUnit(u);
+        const caption = $('unit-caption');
+        caption.hidden = !u;
+        caption.textContent = u ? `On the plot now: ${u.name}, its output over the plane (blue positive, orange negative)` : '';
+      },
+      onPicking: (on) => {
+        plotInput.setPicking(on);
+        if (on) notify('Click a point on the plot to draw the neuron on it (Esc cancels).', { kind: 'info' });
+      },
+    });
+  } catch (e) {
+    if (!app.dead) notify(`The graph view could not start: ${errText(e)}`, { kind: 'error', sticky: true });
+    return null;
+  }
+}
 
 /**
  * hooks: examples (the guided examples' names and inputs), request(type, args) (asks the

@@ -3,6 +3,7 @@
 // the layer bends the plane. Rust computes it (hidden_space); drawn a few times a second
 // while training moves it and the panel is on screen.
 
+import { currentMode } from './app.js';
 import { $ } from './dom.js';
 import { drawPoint, fitCanvas, niceTicks } from './render.js';
 
@@ -236,4 +237,16 @@ export function createHiddenSpace(hooks) {
       return { draws: state.draws, points: state.data ? state.data.points.length / 2 : 0, lines: state.data ? state.data.lines.length : 0 };
     },
   };
+}
+
+/** The hidden layer's view wired to the page's state (app.js). parts: request(type, args), reducedMotion. */
+export function wireHiddenSpace(app, { request, reducedMotion }) {
+  return createHiddenSpace({
+    request,
+    getPoints: () => app.points,
+    mode: () => currentMode(app),
+    getVersion: () => `${app.generation}:${app.stats ? app.stats.step : 0}:${app.counters.boundaryDraws}`,
+    hidden: () => (app.config ? app.config.hidden : []),
+    reducedMotion,
+  });
 }

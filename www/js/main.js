@@ -1,26 +1,31 @@
-// micrograd playground: the page's entry point. It wires the modules together and owns the
-// few actions that touch several of them. The Playground itself lives in a Web Worker
-// (worker.js): controls -> worker (Rust state) -> snapshot -> canvas, and the main thread only
-// handles input and draws, so it never freezes whatever the settings.
+// micrograd playground: the page's entry point. It holds the page's state, creates the
+// modules (each wires itself to that state: its create... or wire... function takes what it
+// needs), owns the few actions that touch several of them, and starts the frame loop. The
+// Playground itself lives in a Web Worker (worker.js): controls -> worker (Rust state) ->
+// snapshot -> canvas, and the main thread only handles input and draws, so it never freezes
+// whatever the settings.
 
-import { createApp, currentMode, markDirty } from './app.js';
-import { REGRESSION_SETS, labelText, learnDatasets, targetRange } from './classes.js';
+import { createApp, markDirty } from './app.js';
+import { learnDatasets } from './classes.js';
 import { WorkerClient } from './client.js';
 import { createConfusion } from './confusion.js';
 import { createControls } from './controls.js';
 import { createCsvData } from './csvdata.js';
 import { $, errText } from './dom.js';
 import { createFiles } from './files.js';
-import { createGraphView } from './graphview.js';
+import { wireFocusHelp } from './focushelp.js';
+import { startGraphView } from './graphview.js';
 import { createLegend } from './legend.js';
 import { createLoop } from './loop.js';
 import { createNotices } from './notices.js';
+import { exposePlayground } from './pageapi.js';
 import { createPlotInput } from './plotinput.js';
 import { Chart } from './chart.js';
-import { PlotRenderer, drawThumbnail } from './render.js';
+import { PlotRenderer } from './render.js';
 import { indexSettings } from './settings.js';
-import { createZeroLines } from './zerolines.js';
-import { createHiddenSpace } from './hiddenspace.js';
+import { createThumbnails } from './thumbnails.js';
+import { wireZeroLines } from './zerolines.js';
+import { wireHiddenSpace } from './hiddenspace.js';
 import { createRuns } from './runs.js';
 
 const app = createApp();
@@ -32,7 +37,6 @@ const chart = new Chart($('chart'));
 const el = { loading: $('loading'), diverged: $('diverged'), divergedMessage: $('diverged-message') };
 let graph = null; // the graph view panel, once the worker answered
 let controls = null; // the settings panel, once the settings table came
-let files = null;
 let settings = null; // the settings table by name (src/settings.rs)
 let zeroLines = null; // the zero lines over the plot, once the graph view is up
 let hiddenSpace = null; // the hidden layer's view panel
@@ -75,6 +79,7 @@ const loop = createLoop(app, {
 });
 
 const client = new WorkerClient({ onSnapshot: loop.onSnapshot, onPanic: showFatal });
+const request = (type, args) => client.request(type, args);
 
 /** Ask the worker; on failure say what failed (and resolve with null). */
 function ask(type, args, what) {
@@ -102,7 +107,7 @@ function adopt(s) {
   el.diverged.hidden = true;
   controls.sync();
   notices.fromRust(s.notices);
-  updateCustomThumb();
+  thumbnails.updateCustom();
   markDirty(app);
   scheduleUrl();
   if (graph) graph.modelChanged();
@@ -220,7 +225,7 @@ async function addPoint(x, y, label) {
   app.view = r.view;
   plot.view = r.view;
   controls.sync();
-  updateCustomThumb();
+  thumbnails.updateCustom();
   markDirty(app);
   scheduleUrl();
   if (graph) graph.pointsChanged();
@@ -274,43 +279,9 @@ window.addEventListener('hashchange', () => {
   openLink(window.location.hash).catch((e) => notify(`The link could not be opened: ${errText(e)}`, { kind: 'error' }));
 });
 
-// ---------------------------------------------------------------- thumbnails
-
-const thumbs = new Map(); // canvas -> the thumbnail drawn on it: { points, view, mode }
-
-function drawThumb(canvas) {
-  const t = thumbs.get(canvas);
-  if (t) drawThumbnail(canvas, t.points, t.view, t.mode);
-}
-
-// A card hidden when its thumbnail came (the other problem's data sets) has a canvas of no
-// size: drawn again when it is shown, as on any change of size.
-const thumbResize = new ResizeObserver((entries) => {
-  for (const e of entries) if (e.contentRect.width > 0) drawThumb(e.target);
-});
-
-async function drawDatasetThumbnails() {
-  const list = (await ask('thumbnails')) || [];
-  for (const t of list) {
-    const canvas = document.querySelector(`#ds-${t.name} + canvas`);
-    if (!canvas) continue;
-    // Regression sets' points are coloured by their value (the others show two classes).
-    const mode = REGRESSION_SETS.includes(t.name) ? { kind: 'regression', range: targetRange(t.points) } : { kind: 'binary' };
-    thumbs.set(canvas, { points: t.points, view: t.view, mode });
-    drawThumb(canvas);
-    thumbResize.observe(canvas);
-  }
-}
-
-function updateCustomThumb() {
-  const canvas = document.querySelector('#ds-custom + canvas');
-  if (!canvas || !app.config || app.config.dataset !== 'custom') return;
-  thumbs.set(canvas, { points: app.points, view: app.view, mode: currentMode(app) });
-  drawThumb(canvas);
-  thumbResize.observe(canvas);
-}
-
 // ---------------------------------------------------------------- start
+
+const thumbnails = createThumbnails(app, ask);
 
 const plotInput = createPlotInput(app, plot, {
   addPoint,
@@ -319,41 +290,6 @@ const plotInput = createPlotInput(app, plot, {
   label: (shift) => (controls ? controls.task.label(shift) : null),
   chooseByKey: (n) => (controls ? controls.task.chooseByKey(n) : null),
 });
-
-
-async function startGraphView() {
-  try {
-    const examples = await client.request('graph_examples');
-    graph = createGraphView({
-      examples,
-      request: (type, args) => client.request(type, args),
-      getPoints: () => app.points,
-      describeLabel: (label) => labelText(label, currentMode(app)),
-      inputNames: () => inputNames(),
-      getStep: () => (app.stats ? app.stats.step : 0),
-      generation: () => app.generation,
-      notify,
-      errText,
-      reducedMotion,
-      onHighlight: () => {
-        app.dirty.points = true;
-      },
-      showUnit: (u) => {
-        plot.showUnit(u);
-        const caption = $('unit-caption');
-        caption.hidden = !u;
-        caption.textContent = u ? `On the plot now: ${u.name}, its output over the plane (blue positive, orange negative)` : '';
-      },
-      onPicking: (on) => {
-        plotInput.setPicking(on);
-        if (on) notify('Click a point on the plot to draw the neuron on it (Esc cancels).', { kind: 'info' });
-      },
-    });
-  } catch (e) {
-    // The graph view is an addition: the playground trains without it.
-    if (!app.dead) notify(`The graph view could not start: ${errText(e)}`, { kind: 'error', sticky: true });
-  }
-}
 
 /** The network's inputs as the Model panel names them (x1, x2, x1², sin(x1)...). */
 function inputNames() {
@@ -379,21 +315,10 @@ async function main() {
       app.dirty.boundary = true;
     },
   });
-  files = createFiles({
-    request: (type, args) => client.request(type, args),
-    adopt,
-    notify,
-    ready: () => !app.dead && app.generation > 0,
-    maxFileBytes,
-  });
-  const csv = createCsvData({
-    request: (type, args) => client.request(type, args),
-    adopt,
-    notify,
-    ready: () => !app.dead && app.generation > 0,
-    maxCsvBytes,
-    importModelFile: files.importModelFile,
-  });
+  // An import replaces the run: only once there is one, and while the page is alive.
+  const ready = () => !app.dead && app.generation > 0;
+  const files = createFiles({ request, adopt, notify, ready, maxFileBytes });
+  const csv = createCsvData({ request, adopt, notify, ready, maxCsvBytes, importModelFile: files.importModelFile });
   runs = createRuns({
     restore: (hash) => {
       if (window.location.hash === hash) {
@@ -430,32 +355,11 @@ async function main() {
   reducedMotion.addEventListener('change', () => markDirty(app));
 
   loop.start();
-  await startGraphView();
-  zeroLines = createZeroLines({
-    canvas: $('zero-lines'),
-    checkbox: $('zero-lines-on'),
-    plot,
-    request: (type, args) => client.request(type, args),
-    // The step, and the boundary draws: a weight edit or a live setting moves the lines too.
-    getStep: () => `${app.stats ? app.stats.step : 0}:${app.counters.boundaryDraws}`,
-    features: () => (app.config ? app.config.features.length : 2),
-    hidden: () => (app.config ? app.config.hidden : []),
-    chosen: () => {
-      const s = graph ? graph.state : null;
-      return s && s.inspector && s.inspector.open ? { layer: s.inspector.layer, index: s.inspector.index } : null;
-    },
-    reducedMotion,
-  });
-  hiddenSpace = createHiddenSpace({
-    request: (type, args) => client.request(type, args),
-    getPoints: () => app.points,
-    mode: () => currentMode(app),
-    getVersion: () => `${app.generation}:${app.stats ? app.stats.step : 0}:${app.counters.boundaryDraws}`,
-    hidden: () => (app.config ? app.config.hidden : []),
-    reducedMotion,
-  });
+  graph = await startGraphView(app, { request, plot, plotInput, notify, reducedMotion, inputNames });
+  zeroLines = wireZeroLines(app, { request, plot, graph, reducedMotion });
+  hiddenSpace = wireHiddenSpace(app, { request, reducedMotion });
   // Thumbnails after the first frames, so the training view shows first.
-  setTimeout(drawDatasetThumbnails, 50);
+  setTimeout(thumbnails.drawDatasets, 50);
 }
 
 main().catch((e) => {
@@ -463,76 +367,7 @@ main().catch((e) => {
   showFatal(`could not start: ${errText(e)}`);
 });
 
-// Keyboard users get each control's help text (its title) in a line at the bottom of the
-// window while it has focus: a title alone shows only on mouse hover.
-const focusHelp = $('focus-help');
-document.addEventListener('focusin', (ev) => {
-  const t = ev.target instanceof Element ? ev.target.closest('[title]') : null;
-  if (t && t.matches(':focus-visible') && t.title) {
-    focusHelp.textContent = t.title;
-    focusHelp.hidden = false;
-    // The line is fixed at the bottom: a focused control must never sit under it.
-    const under = ev.target.getBoundingClientRect().bottom + 8 - focusHelp.getBoundingClientRect().top;
-    if (under > 0) window.scrollBy({ top: under, behavior: 'instant' });
-  } else {
-    focusHelp.hidden = true;
-  }
-});
-document.addEventListener('focusout', () => {
-  focusHelp.hidden = true;
-});
+wireFocusHelp($('focus-help'));
 
 // Exposed for debugging from the console and for the end-to-end tests.
-globalThis.playground = {
-  get stats() {
-    return app.stats;
-  },
-  /** The plotted extent { xmin, xmax, ymin, ymax }. */
-  get view() {
-    return { ...app.view };
-  },
-  get ui() {
-    return { ...app.ui };
-  },
-  /** The points as the page draws them: [x, y, label, is_test] per point, flat. */
-  get points() {
-    return Array.from(app.points);
-  },
-  /** The run's settings as the page mirrors them. */
-  get config() {
-    return app.config ? JSON.parse(JSON.stringify(app.config)) : null;
-  },
-  get playing() {
-    return app.playing;
-  },
-  get counters() {
-    return { ...app.counters };
-  },
-  /** The latest boundary grid the page drew from: { res, values } (row 0 at the top). */
-  get grid() {
-    return app.grid ? { res: app.grid.res, values: Array.from(app.grid.values) } : null;
-  },
-  get graph() {
-    return graph ? graph.state : null;
-  },
-  /** The hidden layer's view: { draws, points, lines }. */
-  get hiddenSpace() {
-    return hiddenSpace ? hiddenSpace.state : null;
-  },
-  /** The kept runs, and how many overlaid curves the chart drew last. */
-  get runs() {
-    return runs ? { ...runs.state, drawn: chart.overlaysDrawn || 0 } : null;
-  },
-  /** The zero lines: { on, lines, segments, draws }. */
-  get zeroLines() {
-    return zeroLines ? zeroLines.state : null;
-  },
-  /** The settings table as the page received it. */
-  get settings() {
-    return settings ? [...settings.values()] : null;
-  },
-  /** Ask the worker anything it answers (tests and the console): request('network'). */
-  request: (type, args) => client.request(type, args),
-  /** The worker's wasm linear memory in bytes (the soak test watches it). */
-  memoryBytes: () => client.request('memory'),
-};
+exposePlayground(app, { client, chart, later: () => ({ graph, hiddenSpace, runs, zeroLines, settings }) });

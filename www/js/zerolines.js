@@ -3,6 +3,8 @@
 // drawn thin and dashed over the boundary. Rust gives every unit's weighted sums on a grid
 // (unit_grids with pre = true); marching squares here turns each into line segments.
 
+import { $ } from './dom.js';
+
 /**
  * The 0 contour of the `res` x `res` grid at `values[offset...]` (row 0 at the top, samples at
  * the cells' centres) as segments [x0, y0, x1, y1, ...] in fractions of the plot (0..1, y down).
@@ -177,4 +179,27 @@ export function createZeroLines(hooks) {
       return { on: state.on, lines: state.lines.length, segments: state.lines.reduce((a, l) => a + l.segments.length / 4, 0), draws: state.draws };
     },
   };
+}
+
+/**
+ * The zero lines wired to the page's state (app.js). parts: request(type, args), plot
+ * (render.js), graph (the graph view, whose inspector's neuron is drawn too, or null),
+ * reducedMotion.
+ */
+export function wireZeroLines(app, { request, plot, graph, reducedMotion }) {
+  return createZeroLines({
+    canvas: $('zero-lines'),
+    checkbox: $('zero-lines-on'),
+    plot,
+    request,
+    // The step, and the boundary draws: a weight edit or a live setting moves the lines too.
+    getStep: () => `${app.stats ? app.stats.step : 0}:${app.counters.boundaryDraws}`,
+    features: () => (app.config ? app.config.features.length : 2),
+    hidden: () => (app.config ? app.config.hidden : []),
+    chosen: () => {
+      const s = graph ? graph.state : null;
+      return s && s.inspector && s.inspector.open ? { layer: s.inspector.layer, index: s.inspector.index } : null;
+    },
+    reducedMotion,
+  });
 }
