@@ -313,13 +313,7 @@ fn split_fields(line: &str, sep: char) -> Result<Vec<String>, (usize, &'static s
 /// `text` as a number if it is written as one: Rust's float syntax (`1e3`, `-0.5`, `+2`, `.5`)
 /// but not its words (`nan`, `inf`, `infinity`), which are no data. May be infinite (`1e999`).
 fn number(text: &str) -> Option<f64> {
-    if text
-        .bytes()
-        .any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E')
-    {
-        return None;
-    }
-    text.parse().ok()
+    crate::decimal::parse(text)
 }
 
 /// The first non-blank line is a header when neither of its first two fields is a number

@@ -254,7 +254,7 @@ impl Parser {
         }
         let text: String = self.chars[start..self.at].iter().collect();
         // Digits that overflow (1e999) leave the cursor after them: the caller says so.
-        text.parse().ok().filter(|x: &f64| x.is_finite())
+        crate::decimal::parse(&text).filter(|x| x.is_finite())
     }
 
     fn atom(&mut self) -> Result<Expr, ParseError> {

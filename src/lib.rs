@@ -8,6 +8,7 @@
 //! - [`grid`]: the model evaluated on a grid of points, fast (the decision boundary).
 //! - [`loss`], [`optim`]: losses (hinge, cross-entropy, MSE, L2) and optimisers (SGD, momentum,
 //!   Adam).
+//! - [`decimal`]: decimal text to the nearest f64 (core's bits, without its 10 KB table).
 //! - [`csv`]: people's own data as CSV: reading with errors that name the line and column, and writing.
 //! - [`data`]: seeded 2-D datasets (moons, circles, xor, spiral, gaussians, circle-in-a-square).
 //! - [`tape`]: a recorded graph replayed over a batch: the fast training path.
@@ -15,6 +16,7 @@
 //! - [`diagnose`]: why a network is not learning (dead units, vanished gradients, a growing
 //!   loss), in plain words.
 //! - [`playground`]: the page's state (config with limits, points, boundary grid, JSON).
+//! - [`json`]: reading a saved run or the page's settings object, naming the field of any error.
 //! - [`settings`]: every page setting as data (kind, range, default, label, help) and the URL
 //!   hash codec built on it.
 //! - [`expr`]: typed expressions (`tanh(x1*w1 + b)`) parsed into engine graphs.
@@ -26,6 +28,7 @@
 pub mod bench;
 pub mod csv;
 pub mod data;
+pub mod decimal;
 pub mod diagnose;
 pub mod engine;
 pub mod expr;
@@ -33,7 +36,7 @@ pub mod features;
 pub mod golden;
 pub mod graphview;
 pub mod grid;
-mod jsonpath;
+pub mod json;
 pub mod loss;
 pub mod nn;
 pub mod optim;

@@ -6,6 +6,7 @@ use crate::data::{self, Dataset, Point, Problem, View, MAX_CLASSES};
 use crate::diagnose::{Finding, Watch, CHECK_EVERY};
 use crate::features::Feature;
 use crate::graphview::{self, GraphView};
+use crate::json::{self, Json};
 use crate::loss::{Loss, Task};
 use crate::nn::{Activation, Mlp};
 use crate::optim::OptimizerKind;
@@ -230,7 +231,7 @@ fn fit_view(xs: &[f64], ys: &[f64]) -> View {
     let ((x0, x1), (y0, y1)) = (lo_hi(xs), lo_hi(ys));
     let half = ((x1 - x0).max(y1 - y0) * 0.55).max(settings::VIEW_MIN_WIDTH);
     let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-    let r = |x: f64| settings::num_text(x).parse().unwrap_or(x);
+    let r = |x: f64| crate::decimal::parse(&settings::num_text(x)).unwrap_or(x);
     View {
         xmin: r(cx - half),
         xmax: r(cx + half),
@@ -248,7 +249,7 @@ fn norm_frame(xs: &[f64], ys: &[f64]) -> View {
         let mean = v.iter().sum::<f64>() / n;
         let sd = (v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n).sqrt();
         let sd = if sd > 0.0 && sd.is_finite() { sd } else { 1.0 };
-        let r = |x: f64| settings::num_text(x).parse().unwrap_or(x);
+        let r = |x: f64| crate::decimal::parse(&settings::num_text(x)).unwrap_or(x);
         (r(mean - sd), r(mean + sd))
     };
     let ((xmin, xmax), (ymin, ymax)) = (stat(xs), stat(ys));
@@ -285,42 +286,6 @@ pub struct SavedState {
     pub step: u64,
     #[serde(default)]
     pub samples_seen: u64,
-}
-
-/// Parses JSON; an error names the path of the offending field (`config.seed: ...`).
-pub(crate) fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
-    // The path is rebuilt from the text read up to where serde_json stopped (crate::jsonpath).
-    T::deserialize(&mut serde_json::Deserializer::from_str(json)).map_err(|e| {
-        let at = crate::jsonpath::offset_of(json.as_bytes(), e.line(), e.column());
-        match crate::jsonpath::path_at(json.as_bytes(), at) {
-            Some(path) if e.line() > 0 => format!("{path}: {e}"),
-            _ => e.to_string(),
-        }
-    })
-}
-
-/// A parse error about one of the settings of a saved file, in the table's words instead of
-/// the parser's (`config.n_points must be a whole number from 10 to 5000; got "-5"`, not
-/// "invalid value: integer `-5`, expected usize"); None for any other error.
-fn bad_setting_in_words(err: &str) -> Option<String> {
-    // "path: message" (a path has no colon; a char pattern keeps the substring searcher out
-    // of the wasm bundle).
-    let (path, msg) = err.split_once(':')?;
-    let name = path.strip_prefix("config.")?.split('[').next()?;
-    let s = settings::find(name)?;
-    if !matches!(
-        s.kind,
-        settings::Kind::Whole | settings::Kind::Number | settings::Kind::Choice { .. }
-    ) {
-        return None;
-    }
-    // The parser quotes the value it got in backticks (numbers, variants) or quotes (strings).
-    let got = msg.split('`').nth(1).or_else(|| msg.split('"').nth(1))?;
-    Some(format!(
-        "{path} must be {}; got {}",
-        s.describe(),
-        settings::echo(got)
-    ))
 }
 
 /// The `format` tag of saved files.
@@ -379,6 +344,15 @@ impl Playground {
         pg
     }
 
+    /// A playground for an object of settings (the page's): see [`json::config`]. Values out
+    /// of range are brought in with a notice; anything else wrong is refused naming it.
+    pub fn from_settings(j: &Json) -> Result<Playground, String> {
+        let (config, notes) = json::config(j, "").map_err(|e| format!("settings: {e}"))?;
+        let mut pg = Playground::new(config);
+        pg.notices.splice(0..0, notes);
+        Ok(pg)
+    }
+
     /// Parses a config from JSON (the URL's form); errors name the field.
     pub fn config_from_json(json: &str) -> Result<Config, String> {
         if json.len() > MAX_JSON_BYTES {
@@ -387,7 +361,10 @@ impl Playground {
                 json.len()
             ));
         }
-        parse(json).map_err(|e| format!("settings: {e}"))
+        let j = Json::parse(json).map_err(|e| format!("settings: {e}"))?;
+        Ok(json::config(&j, "")
+            .map_err(|e| format!("settings: {e}"))?
+            .0)
     }
 
     /// Rebuilds the points from the config (dataset, size, noise, seed, split, custom points).
@@ -1052,35 +1029,43 @@ impl Playground {
                 json.len()
             ));
         }
-        let saved: SavedState = parse(json).map_err(|e| {
-            let e = bad_setting_in_words(&e).unwrap_or(e);
-            format!("not a saved playground: {e}")
-        })?;
+        let j = Json::parse(json).map_err(|e| format!("not a saved playground: {e}"))?;
+        Playground::from_tree(&j)
+    }
+
+    /// A playground restored from a saved run already parsed (the page parses with
+    /// `JSON.parse`); see [`Playground::from_json`].
+    pub fn from_tree(j: &Json) -> Result<Playground, String> {
+        let most_samples = (MAX_SAVED_STEP * MAX_POINTS as u64) as f64;
+        let (saved, notes) = json::saved_state(j, MAX_SAVED_STEP as f64, most_samples)
+            .map_err(|e| format!("not a saved playground: {e}"))?;
         if saved.format != FORMAT {
             return Err(format!(
-                "format: expected \"{FORMAT}\", found \"{}\"",
-                saved.format
+                "format: expected \"{FORMAT}\", found {}",
+                settings::echo(&saved.format)
             ));
         }
         saved.model.validate().map_err(|e| format!("model: {e}"))?;
-        let most_samples = MAX_SAVED_STEP * MAX_POINTS as u64;
-        for (name, v, most) in [
-            ("step", saved.step, MAX_SAVED_STEP),
-            ("samples_seen", saved.samples_seen, most_samples),
-        ] {
-            if v > most {
-                return Err(format!(
-                    "{name}: {v} is more than {most}, the most a saved run can have"
-                ));
-            }
-        }
         let mut pg = Playground::new(saved.config);
+        pg.notices.splice(0..0, notes);
         let want = pg.trainer.model.layers.clone();
-        if saved.model.layers != want {
+        if saved.model.sizes() != pg.trainer.model.sizes() {
             return Err(format!(
                 "model: its layers {:?} do not match the settings' network {:?}",
                 saved.model.sizes(),
                 pg.trainer.model.sizes()
+            ));
+        }
+        if saved.model.layers != want {
+            let name =
+                |m: &Mlp| match settings::chosen("activation", m.layers[0].activation as usize) {
+                    Val::Text(t) => t,
+                    _ => String::new(),
+                };
+            return Err(format!(
+                "model: its activation is {} but the settings' is {}",
+                name(&saved.model),
+                name(&pg.trainer.model)
             ));
         }
         pg.trainer.model = saved.model;

@@ -698,38 +698,10 @@ pub fn table() -> Vec<Entry> {
 
 // ---- text for people ----
 
-/// A decimal number as Rust writes one (`+5`, `.5`, `5.`, `007`, `1E3`), read by serde_json's
-/// parser, which the page has anyway (core's float parser would add several KB to it).
-/// Infinite, NaN or not a number: `None`.
-fn parse_number(t: &str) -> Option<f64> {
-    let (sign, t) = match t.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", t.strip_prefix('+').unwrap_or(t)),
-    };
-    let (mantissa, exp) = match t.split_once(['e', 'E']) {
-        Some((m, e)) => (m, Some(e)),
-        None => (t, None),
-    };
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(int) || !digits(frac) || int.len() + frac.len() == 0 {
-        return None;
-    }
-    let int = int.trim_start_matches('0');
-    let mut json = format!("{sign}{}", if int.is_empty() { "0" } else { int });
-    if !frac.is_empty() {
-        json = format!("{json}.{frac}");
-    }
-    if let Some(e) = exp {
-        let d = e.strip_prefix(['+', '-']).unwrap_or(e);
-        if d.is_empty() || !digits(d) {
-            return None;
-        }
-        json = format!("{json}e{e}");
-    }
-    serde_json::from_str::<f64>(&json)
-        .ok()
-        .filter(|x| x.is_finite())
+/// A decimal number as Rust writes one (`+5`, `.5`, `5.`, `007`, `1E3`); infinite, NaN or
+/// not a number: `None`.
+fn parse_number(text: &str) -> Option<f64> {
+    crate::decimal::parse(text).filter(|x| x.is_finite())
 }
 
 /// A number in at most 6 significant digits, plain between 1e-6 and 1e21 (as JavaScript
@@ -808,7 +780,8 @@ impl Setting {
     /// What a valid value is, in words: "a whole number from 10 to 5000".
     pub fn describe(&self) -> String {
         let r = self.range();
-        let (lo, hi) = (num_text(r.min), num_text(r.max));
+        // Whole bounds in full (a seed's 4294967295, not 4.29497e9).
+        let (lo, hi) = (shown(r.min), shown(r.max));
         match self.kind {
             Kind::Choice { choices } => {
                 let names: Vec<&str> = choices.iter().map(|c| c.value).collect();
@@ -850,7 +823,7 @@ impl Setting {
     }
 
     /// "`name` must be `what`; got `v`", the start of every message about a bad value.
-    fn problem(&self, got: &str) -> String {
+    pub fn problem(&self, got: &str) -> String {
         format!("{} must be {}; got {got}", self.name, self.describe())
     }
 }
@@ -996,23 +969,29 @@ fn clamp(name: &str, what: &str, r: Range, x: f64, notes: &mut Vec<String>) -> f
     c
 }
 
+/// `v` as setting `s` can take it: within range (clamped), or `defaults`' value when it is
+/// no value of the setting at all; each change is a message in `notes`.
+pub fn settle(s: &Setting, v: &Val, defaults: &Config, notes: &mut Vec<String>) -> Val {
+    match check(s, v) {
+        Ok((v, note)) => {
+            notes.extend(note);
+            v
+        }
+        Err(problem) => {
+            let d = defaults.get(s.name);
+            notes.push(format!("{problem}: set to {}", value_text(&d)));
+            d
+        }
+    }
+}
+
 impl Config {
     /// Brings every field within the table's limits, adding a message per change to `notes`;
     /// a value of the wrong kind (a NaN) takes the default.
     pub fn sanitize(&mut self, notes: &mut Vec<String>) {
         let defaults = Config::default();
         for s in SETTINGS.iter().filter(|s| !s.page_only) {
-            let v = match check(s, &self.get(s.name)) {
-                Ok((v, note)) => {
-                    notes.extend(note);
-                    v
-                }
-                Err(problem) => {
-                    let d = defaults.get(s.name);
-                    notes.push(format!("{problem}: set to {}", value_text(&d)));
-                    d
-                }
-            };
+            let v = settle(s, &self.get(s.name), &defaults, notes);
             self.put(s.name, v);
         }
         self.fit_problem(notes);

@@ -3,9 +3,9 @@
 //! draws and handles input.
 
 use crate::graphview;
+use crate::json::{self, Json};
 use crate::playground::{self, Config};
 use crate::settings::Val;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -53,12 +53,36 @@ fn to_js<T: Serialize>(v: &T) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
-/// A plain JS object as a Rust value, through its JSON text (`JSON.stringify`: undefined, NaN
-/// and infinities become null), so that one parser, serde_json's, reads every input (no second
-/// deserializer in the bundle); an error names the offending field (`hidden[0]: ...`).
-fn from_js<T: DeserializeOwned>(v: JsValue) -> Result<T, String> {
-    let text = js_sys::JSON::stringify(&v).map_err(|_| "not a plain value".to_string())?;
-    playground::parse(&text.as_string().unwrap_or_else(|| "null".into()))
+/// A value of `JSON.parse` (or a plain object of the page's) as a [`Json`] tree for the
+/// readers of [`crate::json`]: `undefined` and functions are null, nesting is bounded.
+fn json_of(v: &JsValue, depth: usize) -> Result<Json, String> {
+    if depth > json::MAX_DEPTH {
+        return Err(json::too_deep());
+    }
+    let inner = |x: &JsValue| json_of(x, depth + 1);
+    Ok(if let Some(x) = v.as_f64() {
+        Json::Num(x)
+    } else if let Some(b) = v.as_bool() {
+        Json::Bool(b)
+    } else if let Some(t) = v.as_string() {
+        Json::Str(t)
+    } else if js_sys::Array::is_array(v) {
+        let items = js_sys::Array::from(v);
+        Json::List(items.iter().map(|x| inner(&x)).collect::<Result<_, _>>()?)
+    } else if v.is_object() {
+        let entries = js_sys::Object::entries(v.unchecked_ref());
+        Json::Obj(
+            entries
+                .iter()
+                .map(|e| {
+                    let e = js_sys::Array::from(&e);
+                    Ok((e.get(0).as_string().unwrap_or_default(), inner(&e.get(1))?))
+                })
+                .collect::<Result<_, String>>()?,
+        )
+    } else {
+        Json::Null
+    })
 }
 
 fn err(msg: impl Into<String>) -> JsError {
@@ -145,14 +169,15 @@ impl Playground {
     /// refused with an error naming them; out-of-range values are clamped with a notice).
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<Playground, JsError> {
-        let config: Config = if config.is_undefined() || config.is_null() {
-            Config::default()
+        let inner = if config.is_undefined() || config.is_null() {
+            playground::Playground::new(Config::default())
         } else {
-            from_js(config).map_err(|e| err(format!("settings: {e}")))?
+            json_of(&config, 0)
+                .map_err(|e| format!("settings: {e}"))
+                .and_then(|j| playground::Playground::from_settings(&j))
+                .map_err(err)?
         };
-        Ok(Playground {
-            inner: playground::Playground::new(config),
-        })
+        Ok(Playground { inner })
     }
 
     /// The URL hash (with its `#`) of the current config and the page's `speed` and
@@ -293,10 +318,25 @@ impl Playground {
             .ok_or_else(|| err("the run could not be written as JSON"))
     }
 
-    /// Restores a run saved by `to_json`; throws with the reason if the text is not one.
-    pub fn from_json(json: &str) -> Result<Playground, JsError> {
+    /// Restores a run saved by `to_json`; throws with the reason if the text is not one. The
+    /// text stays a JS string, parsed by the browser's `JSON.parse` (its errors give the line
+    /// and column), so an oversized one is never copied into wasm memory.
+    pub fn from_json(json: &js_sys::JsString) -> Result<Playground, JsError> {
+        let most = playground::MAX_JSON_BYTES;
+        if json.length() as usize > most {
+            return Err(err(format!(
+                "the file is more than {most} bytes, the limit"
+            )));
+        }
+        let j = js_sys::JSON::parse(&String::from(json))
+            .map_err(|e| {
+                let e: js_sys::Error = e.unchecked_into();
+                format!("not a saved playground: {}", String::from(e.message()))
+            })
+            .and_then(|v| json_of(&v, 0).map_err(|e| format!("not a saved playground: {e}")))
+            .map_err(err)?;
         Ok(Playground {
-            inner: playground::Playground::from_json(json).map_err(err)?,
+            inner: playground::Playground::from_tree(&j).map_err(err)?,
         })
     }
 

@@ -258,7 +258,10 @@ fn a_crafted_saved_run_is_bounded_and_each_replaced_field_is_named() {
     };
     // A step count of 2^64 - 1 is refused, naming the field.
     let e = Playground::from_json(&with(&|j| j["step"] = u64::MAX.into())).unwrap_err();
-    assert!(e.starts_with("step:"), "{e}");
+    assert!(
+        e.contains("step: expected a whole number from 0 to "),
+        "{e}"
+    );
     // A view 1e-300 wide, or inverted, is replaced and the notice names the view.
     for view in [
         serde_json::json!({"xmin": 0.0, "xmax": 1e-300, "ymin": 0.0, "ymax": 1.0}),
@@ -628,4 +631,89 @@ fn added_points_carry_the_problems_labels() {
     let mut b = Playground::new(Config::default());
     assert!(b.add_point(0.5, 0.5, 0.3));
     assert_eq!(b.points().last().unwrap().label, 1.0);
+}
+
+/// A saved file is read field by field (src/json.rs): every refusal names the field in words,
+/// without the parser's jargon, and echoes what it got short and free of bidi controls.
+#[test]
+fn a_bad_saved_file_is_refused_in_words_naming_the_field() {
+    let pg = Playground::new(Config::default());
+    let json: serde_json::Value = serde_json::from_str(&pg.to_json()).unwrap();
+    let with = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut j = json.clone();
+        f(&mut j);
+        j.to_string()
+    };
+    let long_rlo = format!("\u{202E}{}", "x".repeat(3000));
+    let cases: Vec<(String, &str)> = vec![
+        (
+            with(&|j| j["step"] = (-5).into()),
+            "step: expected a whole number from 0 to 1000000000000, found -5",
+        ),
+        (
+            with(&|j| j["config"]["hidden"][0] = (-5).into()),
+            "config.hidden[0] must be a whole number from 1 to 32; got \"-5\"",
+        ),
+        (
+            with(&|j| j["config"]["view"] = serde_json::json!({"xmin": "a"})),
+            "config.view must be",
+        ),
+        (
+            with(&|j| j["model"]["params"][3] = "w".into()),
+            "model.params[3]: expected a finite number, found text",
+        ),
+        (
+            with(&|j| j["model"]["layers"][1]["activation"] = "gelu".into()),
+            "model.layers[1].activation: \"gelu\" is not one of relu, tanh",
+        ),
+        (
+            with(&|j| {
+                j.as_object_mut().unwrap().remove("config");
+            }),
+            "missing field config",
+        ),
+        (
+            with(&|j| j["config"]["junk"] = 1.into()),
+            "config.\"junk\" is not a setting",
+        ),
+        (
+            with(&|j| j["format"] = long_rlo.clone().into()),
+            "format: expected \"micrograd-playground/1\", found \"xxx",
+        ),
+        (
+            with(&|j| j["config"]["activation"] = "tanh".into()),
+            "model: its activation is relu but the settings' is tanh",
+        ),
+        (
+            format!("{}{}", "[".repeat(50), "]".repeat(50)),
+            "nested more than 32 levels deep",
+        ),
+    ];
+    for (text, want) in cases {
+        let Err(e) = Playground::from_json(&text) else {
+            panic!("accepted: {want}")
+        };
+        assert!(e.contains(want), "{want}\n{e}");
+        for jargon in [
+            "invalid type",
+            "invalid value",
+            "expected u64",
+            "expected usize",
+            "line 1 column",
+            "`",
+        ] {
+            assert!(!e.contains(jargon), "{jargon} in {e}");
+        }
+        assert!(!e.contains('\u{202E}') && e.chars().count() < 300, "{e}");
+    }
+    // A whole number out of range, even one no u64 holds, is brought in and said so.
+    let text = with(&|j| j["config"]["seed"] = 1e21.into());
+    let Ok(mut back) = Playground::from_json(&text) else {
+        panic!("a seed of 1e21 is refused")
+    };
+    assert_eq!(back.config().seed, 4294967295);
+    assert_eq!(
+        back.take_notices(),
+        ["seed must be a whole number from 0 to 4294967295; got 1e21: set to 4294967295"]
+    );
 }

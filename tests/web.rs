@@ -24,6 +24,22 @@ fn config(json: &str) -> JsValue {
     js_sys::JSON::parse(json).unwrap()
 }
 
+/// A saved run's text as the page hands it over: a JS string.
+fn text(json: &str) -> js_sys::JsString {
+    json.into()
+}
+
+/// Why `Playground::from_json` refused `json` (it must).
+fn refusal(json: &str) -> String {
+    match Playground::from_json(&text(json)) {
+        Ok(_) => panic!("accepted: {json}"),
+        Err(e) => {
+            let e: js_sys::Error = JsValue::from(e).into();
+            e.message().into()
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 fn golden_run_in_wasm_equals_micrograd_and_native() {
     let golden = Golden::demo();
@@ -144,14 +160,43 @@ fn json_round_trip_gives_the_same_predictions() {
     .unwrap();
     pg.train(40);
     let json = pg.to_json().unwrap();
-    let mut back = Playground::from_json(&json).unwrap();
+    let mut back = Playground::from_json(&text(&json)).unwrap();
     let (a, b) = (pg.boundary(50), back.boundary(50));
     let a = unsafe { std::slice::from_raw_parts(a, 2500) }.to_vec();
     let b = unsafe { std::slice::from_raw_parts(b, 2500) }.to_vec();
     assert_eq!(a, b);
     assert_eq!(back.to_json().unwrap(), json);
-    assert!(Playground::from_json("{\"format\": 3}").is_err());
-    assert!(Playground::from_json(&json.replace("\"hidden\":[8,8]", "\"hidden\":[8,9]")).is_err());
+    // Refusals in words, naming the field: the browser's JSON.parse gives the place of a
+    // syntax error, the readers of src/json.rs the field of anything else.
+    let e = refusal(&json[..json.len() - 1]);
+    assert!(
+        e.starts_with("not a saved playground: ") && e.contains("JSON"),
+        "{e}"
+    );
+    assert_eq!(
+        refusal("{\"format\": 3}"),
+        "not a saved playground: format: expected text, found a number"
+    );
+    let e = refusal(&json.replace("\"hidden\":[8,8]", "\"hidden\":[8,9]"));
+    assert!(e.contains("do not match"), "{e}");
+    let e = refusal(&json.replace("\"n_points\":100", "\"n_points\":-5"));
+    assert!(
+        e.contains("config.n_points must be a whole number from 10 to 5000; got \"-5\""),
+        "{e}"
+    );
+    let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+    assert!(refusal(&deep).contains("nested more than"));
+    // The page's settings object: the same words.
+    let e = Playground::new(config(r#"{"n_points":-5}"#))
+        .err()
+        .map(|e| {
+            let e: js_sys::Error = JsValue::from(e).into();
+            String::from(e.message())
+        });
+    assert_eq!(
+        e.as_deref(),
+        Some("settings: n_points must be a whole number from 10 to 5000; got \"-5\"")
+    );
 }
 
 #[wasm_bindgen_test]
