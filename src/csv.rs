@@ -18,9 +18,6 @@ pub const MAX_CSV_BYTES: usize = 4 << 20;
 const MAX_CLASSES: usize = 6;
 /// The page's coordinate limit: points beyond it could not be placed or viewed.
 const COORD_LIMIT: f64 = settings::range_of("points").max;
-/// A field quoted in a message is cut to this many characters, so one odd cell cannot flood
-/// the page.
-const SHOWN_CHARS: usize = 40;
 
 /// What the third column turned out to be.
 #[derive(Clone, Debug, PartialEq)]
@@ -360,7 +357,7 @@ fn read_row(line: usize, fields: &[String]) -> Result<Row, CsvError> {
                 4,
                 format!(
                     "{} is not a split; expected train or test (or 0/1)",
-                    shown(s)
+                    settings::echo(s)
                 ),
             ))
         }
@@ -387,7 +384,7 @@ fn coordinate(text: &str, line: usize, column: usize) -> Result<f64, CsvError> {
         None => Err(CsvError::at(
             line,
             column,
-            format!("{} is not a number", shown(text)),
+            format!("{} is not a number", settings::echo(text)),
         )),
         Some(v) if v.is_finite() && v.abs() <= COORD_LIMIT => Ok(v),
         Some(_) => Err(CsvError::at(
@@ -395,7 +392,7 @@ fn coordinate(text: &str, line: usize, column: usize) -> Result<f64, CsvError> {
             column,
             format!(
                 "{} is out of range; the page holds coordinates within ±{COORD_LIMIT}",
-                shown(text)
+                settings::echo(text)
             ),
         )),
     }
@@ -418,7 +415,7 @@ fn only_one_class(rows: &[Row]) -> CsvError {
     let first = rows.first().map_or("", |r| r.label.as_str());
     CsvError::file(format!(
         "only one class ({}); a data set needs at least two",
-        shown(first)
+        settings::echo(first)
     ))
 }
 
@@ -484,7 +481,7 @@ fn named_labels(rows: &[Row], notes: &mut Vec<String>) -> Result<(Labels, Vec<f6
         if seen.len() == MAX_CLASSES {
             let mut message = format!(
                 "a 7th class ({}); at most {MAX_CLASSES} classes",
-                shown(&row.label)
+                settings::echo(&row.label)
             );
             // A regression file with one typo lands here: say why the labels are names at all.
             let name = rows.iter().find(|r| label_number(&r.label).is_none());
@@ -494,7 +491,7 @@ fn named_labels(rows: &[Row], notes: &mut Vec<String>) -> Result<(Labels, Vec<f6
                     message,
                     " (labels are read as class names because line {} has {}, not a number)",
                     name.line,
-                    shown(&name.label)
+                    settings::echo(&name.label)
                 );
             }
             return Err(CsvError::at(row.line, 3, message));
@@ -535,7 +532,7 @@ fn classes(
     let order = if named { ", in alphabetical order" } else { "" };
     let list: Vec<String> = names
         .iter()
-        .map(|n| if named { shown(n) } else { n.clone() })
+        .map(|n| if named { settings::echo(n) } else { n.clone() })
         .collect();
     if let [a, b] = &names[..] {
         notes.push(format!(
@@ -560,25 +557,4 @@ fn classes(
         ));
         (Labels::Classes { names }, indices.collect())
     }
-}
-
-/// `text` fit for a message: in quotes, control and invisible characters removed, at most
-/// [`SHOWN_CHARS`] characters (the last one `…` when cut).
-fn shown(text: &str) -> String {
-    // Zero-width and direction marks: invisible, yet they can reorder what the message shows.
-    let invisible = |c: &char| {
-        let marks = [
-            '\u{200b}'..='\u{200f}',
-            '\u{202a}'..='\u{202e}',
-            '\u{2066}'..='\u{2069}',
-        ];
-        c.is_control() || *c == '\u{feff}' || marks.iter().any(|m| m.contains(c))
-    };
-    let mut chars = text.chars().filter(|c| !invisible(c));
-    let mut out: String = chars.by_ref().take(SHOWN_CHARS).collect();
-    if chars.next().is_some() {
-        out.pop();
-        out.push('…');
-    }
-    format!("\"{out}\"")
 }

@@ -374,10 +374,13 @@ fn a_field_in_a_message_is_shortened_and_cleaned() {
     let e = err(&format!("1,{long},1\n1,1,-1"));
     assert_eq!(
         e.message,
-        format!("\"{}…\" is not a number", "z".repeat(39))
+        format!("\"{}…\" is not a number", "z".repeat(40))
     );
     let e = err("1,a\u{7}b\u{1b}[31mc\u{202e}d,1\n1,1,-1");
-    assert_eq!(e.message, "\"ab[31mcd\" is not a number");
+    assert_eq!(
+        e.message,
+        "\"ab[31mcd\" (invisible control characters removed) is not a number"
+    );
     // Exactly 40 characters are shown whole.
     let forty = "y".repeat(40);
     let e = err(&format!("{forty},1,1\n1,1,-1"));
