@@ -282,6 +282,7 @@ impl Graph {
     }
 
     /// A new leaf holding `x`.
+    #[inline]
     pub fn value(&self, x: f64) -> Value<'_> {
         self.push(Op::Leaf, 0, 0, x)
     }
@@ -379,6 +380,7 @@ impl Graph {
         }
     }
 
+    #[inline]
     fn push(&self, op: Op, a: u32, b: u32, data: f64) -> Value<'_> {
         let mut nodes = self.nodes.borrow_mut();
         let id = nodes.len() as u32;
@@ -392,6 +394,7 @@ impl Graph {
         Value { graph: self, id }
     }
 
+    #[inline]
     fn apply<'g>(&'g self, op: Op, a: Value<'g>, b: Value<'g>) -> Value<'g> {
         assert!(
             std::ptr::eq(a.graph, self) && std::ptr::eq(b.graph, self),
@@ -458,6 +461,7 @@ impl<'g> Value<'g> {
         self.graph.backward(self.id as usize);
     }
 
+    #[inline]
     fn unary(self, op: Op) -> Self {
         self.graph.apply(op, self, self)
     }
@@ -538,12 +542,14 @@ macro_rules! binary_op {
     ($trait:ident, $method:ident, $assign:ident, $assign_method:ident, $op:expr) => {
         impl<'g> $trait<Value<'g>> for Value<'g> {
             type Output = Value<'g>;
+            #[inline]
             fn $method(self, rhs: Value<'g>) -> Value<'g> {
                 self.graph.apply($op, self, rhs)
             }
         }
         impl<'g> $trait<f64> for Value<'g> {
             type Output = Value<'g>;
+            #[inline]
             fn $method(self, rhs: f64) -> Value<'g> {
                 let r = self.graph.value(rhs);
                 self.graph.apply($op, self, r)
@@ -551,6 +557,7 @@ macro_rules! binary_op {
         }
         impl<'g> $trait<Value<'g>> for f64 {
             type Output = Value<'g>;
+            #[inline]
             fn $method(self, rhs: Value<'g>) -> Value<'g> {
                 let l = rhs.graph.value(self);
                 rhs.graph.apply($op, l, rhs)
