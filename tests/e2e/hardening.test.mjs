@@ -203,18 +203,29 @@ describe('hardening', { timeout: 400000 }, () => {
     });
   });
 
-  test('on a phone every control is at least 24 px tall (touch targets)', { timeout: TEST_TIMEOUT }, async () => {
+  test('on a phone every control is at least 24 px tall and wide (touch targets)', { timeout: TEST_TIMEOUT }, async () => {
     await withPage(
       '',
       async ({ page, problems }) => {
         await waitForTraining(page);
-        const small = await page.evaluate(() =>
-          [...document.querySelectorAll('input, select, button')]
+        // Every disclosure opened with a tap on its summary, so that what it holds is measured too.
+        const summaries = page.locator('details:not([open]) > summary');
+        const closed = await summaries.count();
+        assert.ok(closed > 0, 'the page has a closed disclosure (Paste CSV)');
+        for (let i = 0; i < closed; i++) await summaries.first().click();
+        assert.equal(await page.locator('details:not([open])').count(), 0, 'every disclosure opened');
+        const controls = await page.evaluate(() =>
+          [...document.querySelectorAll('input, select, button, textarea, summary')]
             .filter((e) => e.offsetParent !== null && !e.classList.contains('visually-hidden') && getComputedStyle(e).opacity !== '0')
-            .map((e) => ({ id: e.id || e.name || e.textContent.trim().slice(0, 20), type: e.type, h: e.getBoundingClientRect().height }))
-            .filter((e) => e.h < 24),
+            .map((e) => {
+              const r = e.getBoundingClientRect();
+              return { id: e.id || e.name || e.textContent.trim().slice(0, 20), tag: e.tagName, type: e.type, w: r.width, h: r.height };
+            }),
         );
-        assert.deepEqual(small, [], 'controls under 24 px');
+        for (const kind of ['SUMMARY', 'TEXTAREA', 'SELECT', 'BUTTON', 'checkbox', 'range']) {
+          assert.ok(controls.some((c) => c.tag === kind || c.type === kind), `a ${kind} control was measured`);
+        }
+        assert.deepEqual(controls.filter((c) => c.h < 24 || c.w < 24), [], 'controls under 24 px tall or wide');
         assert.deepEqual(problems, []);
       },
       { viewport: { width: 390, height: 844 } },
