@@ -1,7 +1,8 @@
 //! Why a network is not learning, said in plain words, from the numbers training computes: ReLU
 //! units that are off on every training point (no gradient passes them, so they never come
-//! back), gradients that vanished while the loss is not yet small, and a loss far above where
-//! the run started. The playground asks a [`Watch`] every [`CHECK_EVERY`] steps; each finding
+//! back), gradients that vanished while the loss is not yet small, a loss far above where the
+//! run started, and a loss that has not fallen at all in hundreds of steps. The playground
+//! tells a [`Watch`] the first step's loss and asks it every [`CHECK_EVERY`] steps; each finding
 //! is said once per run, with its likely cure. A network that learns well with some dead
 //! units (many do) is left alone: nothing is said while the loss is small.
 
@@ -17,6 +18,11 @@ pub const QUIET_CHECKS: u32 = 4;
 pub const SMALL_LOSS: f64 = 0.05;
 /// A training loss this many times its first value (and above 1): the run is getting worse.
 pub const LOSS_GROWTH: f64 = 5.0;
+/// After this many checks, a loss never below [`NO_PROGRESS`] times the first step's (and not
+/// small): the network is not learning. A run that learns at all falls further in far fewer
+/// steps (the default run halves its loss within 100).
+pub const STALL_CHECKS: u32 = 10;
+pub const NO_PROGRESS: f64 = 0.9;
 
 /// What a check found.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,6 +38,9 @@ pub enum Finding {
     Vanished { loss: f64 },
     /// The loss is `now`, `times` its first value `start`.
     LossGrew { start: f64, now: f64 },
+    /// After `steps` steps the loss has never been below [`NO_PROGRESS`] times its first value
+    /// `start`; it is `now`.
+    Stalled { steps: u64, start: f64, now: f64 },
 }
 
 impl Finding {
@@ -51,19 +60,27 @@ impl Finding {
                 };
                 format!(
                     "{dead} of the {total} ReLU units are off on every training point: {why}. \
-                     Try a new seed, a lower learning rate, or tanh."
+                     Try a new seed, a lower learning rate, or leaky ReLU (its units never \
+                     switch off entirely)."
                 )
             }
             Finding::Vanished { loss } => format!(
                 "The gradients vanished: every parameter's gradient is below {TINY_GRADIENT:e} \
-                 while the loss is still {}, so training has stalled. Try a new seed, a \
-                 different activation, or Adam.",
+                 while the loss is still {}, so training has stalled. Try a new seed, leaky \
+                 ReLU or another activation, or Adam.",
                 short(loss)
             ),
             Finding::LossGrew { start, now } => format!(
                 "The loss is {}, far above the {} it started at: training is making it worse. \
                  The learning rate is probably too high: lower it (the network keeps its \
                  weights) or start again with Reset.",
+                short(now),
+                short(start)
+            ),
+            Finding::Stalled { steps, start, now } => format!(
+                "After {steps} steps the loss ({}) is no lower than where it started ({}): the \
+                 network is not learning. A learning rate too high makes it jump around the \
+                 minimum, one too low crawls; also try a new seed or another activation.",
                 short(now),
                 short(start)
             ),
@@ -81,14 +98,28 @@ fn short(x: f64) -> String {
 #[derive(Clone, Debug, Default)]
 pub struct Watch {
     first_loss: Option<f64>,
+    /// The lowest loss seen at a check, and how many checks there were.
+    best: f64,
+    checks: u32,
     quiet: u32,
-    said: [bool; 3],
+    said: [bool; 4],
     on: Vec<bool>,
 }
 
 impl Watch {
     pub fn new() -> Watch {
-        Watch::default()
+        Watch {
+            best: f64::INFINITY,
+            ..Watch::default()
+        }
+    }
+
+    /// The loss of the run's first step, where it started (a check's first loss may already
+    /// be far from it: a learning rate of 10 takes the loss from 1 to 10^10 in ten steps).
+    pub fn start(&mut self, loss: f64) {
+        if loss.is_finite() {
+            self.first_loss.get_or_insert(loss);
+        }
     }
 
     /// Checks the run after a training step of `trainer` on `train`: `loss` is the step's loss;
@@ -99,7 +130,9 @@ impl Watch {
             return Vec::new();
         }
         let start = *self.first_loss.get_or_insert(loss);
-        let mut found = [None, None, None];
+        self.best = self.best.min(loss);
+        self.checks += 1;
+        let mut found = [None, None, None, None];
 
         let (dead, total, layer_dead) = self.dead_units(trainer, train);
         if loss > SMALL_LOSS && dead > 0 && (layer_dead || 2 * dead >= total) {
@@ -127,6 +160,14 @@ impl Watch {
         }
         if loss > 1.0 && loss > LOSS_GROWTH * start {
             found[2] = Some(Finding::LossGrew { start, now: loss });
+        }
+        if self.checks >= STALL_CHECKS && self.best > NO_PROGRESS * start && loss > SMALL_LOSS {
+            let steps = trainer.step;
+            found[3] = Some(Finding::Stalled {
+                steps,
+                start,
+                now: loss,
+            });
         }
 
         let mut new = Vec::new();

@@ -219,6 +219,35 @@ pub struct NeuronInfo {
     pub params: Vec<ParamInfo>,
 }
 
+/// Widens a custom set's view to show every point when some lie outside it (a link or a file
+/// may put them anywhere within the coordinate limit), saying how many did.
+fn show_every_point(config: &mut Config, notices: &mut Vec<String>) {
+    if config.dataset != Dataset::Custom || config.points.is_empty() {
+        return;
+    }
+    let v = config.view.unwrap_or(Dataset::Custom.view());
+    let inside =
+        |p: &&[f64; 3]| (v.xmin..=v.xmax).contains(&p[0]) && (v.ymin..=v.ymax).contains(&p[1]);
+    let outside = config.points.len() - config.points.iter().filter(inside).count();
+    if outside == 0 {
+        return;
+    }
+    let xs: Vec<f64> = config.points.iter().map(|p| p[0]).collect();
+    let ys: Vec<f64> = config.points.iter().map(|p| p[1]).collect();
+    let fit = fit_view(&xs, &ys);
+    // The frame that showed the others, grown to take the rest.
+    config.view = Some(View {
+        xmin: fit.xmin.min(v.xmin),
+        xmax: fit.xmax.max(v.xmax),
+        ymin: fit.ymin.min(v.ymin),
+        ymax: fit.ymax.max(v.ymax),
+    });
+    notices.push(format!(
+        "view: {outside} of the {} points lay outside the plot; it now shows them all",
+        config.points.len()
+    ));
+}
+
 /// A view around points `xs`, `ys` with equal scales on both axes: a square centred on their
 /// bounding box, 10% wider than its longer side (and at least the settings' smallest view).
 fn fit_view(xs: &[f64], ys: &[f64]) -> View {
@@ -321,6 +350,7 @@ impl Playground {
     pub fn new(mut config: Config) -> Playground {
         let mut notices = Vec::new();
         config.sanitize(&mut notices);
+        show_every_point(&mut config, &mut notices);
         let trainer = Trainer::new(config.model(), config.train_config(), config.seed);
         let mut pg = Playground {
             config,
@@ -446,6 +476,9 @@ impl Playground {
                     break;
                 }
                 done += 1;
+                if self.trainer.step == 1 {
+                    self.watch.start(s.loss);
+                }
                 if self.stop_now(epoch, s.loss) {
                     break;
                 }

@@ -16,6 +16,9 @@ fn run(mut trainer: Trainer, train: &[Point], steps: u64) -> Vec<Finding> {
         if s.diverged {
             break;
         }
+        if k == 1 {
+            watch.start(s.loss);
+        }
         if k % CHECK_EVERY == 0 {
             let (loss, _) = trainer.evaluate(train);
             found.extend(watch.check(&mut trainer, train, loss));
@@ -46,6 +49,53 @@ fn the_default_run_raises_no_alarm() {
         3000,
     );
     assert_eq!(found, vec![]);
+    // Nor the default network on the other two-class sets, seeds of its own.
+    for dataset in [Dataset::Circles, Dataset::Xor, Dataset::Gaussians] {
+        for seed in [1, 2, 3] {
+            let model = Mlp::new(2, &[16, 16], 1, Activation::Relu, seed);
+            let trainer = Trainer::new(model, page_config(0.1, OptimizerKind::Sgd), seed);
+            let found = run(trainer, &dataset.generate(100, 0.1, seed), 2000);
+            assert_eq!(found, vec![], "{dataset:?} seed {seed}");
+        }
+    }
+}
+
+/// SGD at learning rate 10 takes the loss from about 1 to 10^10 within ten steps: the notice
+/// compares with the first step's loss, not the first check's.
+#[test]
+fn a_loss_that_blew_up_in_the_first_steps_is_said() {
+    for lr_decay in [false, true] {
+        let model = Mlp::new(2, &[16, 16], 1, Activation::Relu, 1337);
+        let config = TrainConfig {
+            lr_decay,
+            ..page_config(10.0, OptimizerKind::Sgd)
+        };
+        let found = run(Trainer::new(model, config, 1337), &moons(), 1000);
+        assert!(
+            found.iter().any(|f| matches!(f, Finding::LossGrew { .. })),
+            "decay {lr_decay}: {found:?}"
+        );
+    }
+}
+
+/// tanh at learning rate 10: no ReLU dies and the loss stays finite, but it never falls.
+#[test]
+fn a_network_that_never_improves_is_said() {
+    let model = Mlp::new(2, &[16, 16], 1, Activation::Tanh, 1337);
+    let found = run(
+        Trainer::new(model, page_config(10.0, OptimizerKind::Sgd), 1337),
+        &moons(),
+        3000,
+    );
+    let stalled = found
+        .iter()
+        .find(|f| matches!(f, Finding::Stalled { .. }))
+        .unwrap_or_else(|| panic!("{found:?}"));
+    let text = stalled.message();
+    assert!(
+        text.contains("learning rate") && text.contains("not learning"),
+        "{text}"
+    );
 }
 
 #[test]

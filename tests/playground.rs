@@ -717,3 +717,54 @@ fn a_bad_saved_file_is_refused_in_words_naming_the_field() {
         ["seed must be a whole number from 0 to 4294967295; got 1e21: set to 4294967295"]
     );
 }
+
+/// The issue's own case, from a link: two points and a 2-4-4-1 ReLU network that cannot learn
+/// them (seed 10). The page says why within the first few hundred steps.
+#[test]
+fn two_points_and_a_stuck_network_from_a_link_say_why() {
+    let link = micrograd_playground::settings::parse_hash(
+        "#dataset=custom&points=1,1,1;-1,-1,-1&hidden=4,4&seed=10&test_fraction=0",
+    );
+    assert!(link.notices.is_empty(), "{:?}", link.notices);
+    let mut pg = Playground::new(link.config);
+    pg.step(700);
+    let notes = pg.take_notices();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("ReLU units are off") || n.contains("not learning")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("leaky ReLU") || n.contains("learning rate")),
+        "{notes:?}"
+    );
+}
+
+/// Points a link or a file puts outside the plot are never invisible: the view grows to show
+/// them, and the page says how many were outside.
+#[test]
+fn points_outside_the_view_widen_it_with_a_notice() {
+    let link =
+        micrograd_playground::settings::parse_hash("#dataset=custom&points=100000,0,1;0,0,-1");
+    let mut pg = Playground::new(link.config);
+    let v = pg.view();
+    assert!(
+        v.xmin <= 0.0 && v.xmax >= 100000.0 && v.ymin <= 0.0 && v.ymax >= 0.0,
+        "{v:?}"
+    );
+    let notes = pg.take_notices();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("view: 1 of the 2 points lay outside")),
+        "{notes:?}"
+    );
+    // Points inside their frame leave it as it is, and say nothing.
+    let link = micrograd_playground::settings::parse_hash("#dataset=custom&points=1,1,1;-1,-1,-1");
+    let mut pg = Playground::new(link.config);
+    assert_eq!(pg.view(), Dataset::Custom.view());
+    assert!(pg.take_notices().is_empty());
+}
