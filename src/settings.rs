@@ -980,7 +980,13 @@ pub fn settle(s: &Setting, v: &Val, defaults: &Config, notes: &mut Vec<String>) 
         }
         Err(problem) => {
             let d = defaults.get(s.name);
-            notes.push(format!("{problem}: set to {}", value_text(&d)));
+            // What none means for the two frames, in words.
+            let instead = match (s.name, &d) {
+                ("view", Val::View(None)) => "the data set's own frame is used instead".into(),
+                ("norm", Val::View(None)) => "the inputs are used as they are".into(),
+                _ => format!("set to {}", value_text(&d)),
+            };
+            notes.push(format!("{problem}: {instead}"));
             d
         }
     }

@@ -575,6 +575,11 @@ pub const GRAD_CHECK_RTOL: f64 = 1e-3;
 /// stands out (a wrong gradient is off by far more).
 const NOISE_ULPS: f64 = 1e3;
 
+/// Below this noise (a loss up to about 40), two gradients that differ by less than the noise
+/// are both tiny and agree (an absolute tolerance: a dead unit's 0 against a finite
+/// difference of 1e-10). Above it they may be large yet unresolved, and are said so.
+const TINY_NOISE: f64 = 1e-5;
+
 /// The kind of kink a finite difference can straddle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum KinkKind {
@@ -639,12 +644,19 @@ pub struct GradCheck {
     pub done: bool,
     pub agree: usize,
     pub errors: usize,
+    /// Parameters whose two gradients differ by less than the finite difference's rounding
+    /// noise at this loss, yet not within the tolerance of each other: too small to check
+    /// here (never counted as agreeing).
+    pub unresolved: usize,
+    /// That noise: the smallest difference the check can see, at the largest step size.
+    pub noise: f64,
     pub kinks: KinkCounts,
     /// Hidden ReLU units off on every training point (no gradient reaches their weights
     /// through them), and how many ReLU units there are.
     pub dead_units: usize,
     pub relu_units: usize,
-    /// The largest relative error over the parameters not at a kink, and whose it is.
+    /// The largest relative error `|autograd - numeric| / max(|autograd|, |numeric|)` over the
+    /// parameters checked (not at a kink, not below the noise), and whose it is.
     pub max_rel_error: f64,
     pub worst: Option<ParamCheck>,
     /// The largest mismatch explained by a kink, as an example.
@@ -684,6 +696,8 @@ impl GradCheckRun {
             done: train.is_empty(),
             agree: 0,
             errors: 0,
+            unresolved: 0,
+            noise: 0.0,
             kinks: KinkCounts::default(),
             dead_units: 0,
             relu_units: 0,
@@ -750,13 +764,11 @@ impl GradCheckRun {
         t.model.params[k] = p;
         let numeric = (up - down) / (2.0 * h);
         let autograd = self.autograd[k];
-        // Two gradients both below the noise floor agree, whatever their ratio.
+        // The difference quotient's rounding error: below it, a mismatch says nothing.
         let noise = NOISE_ULPS * f64::EPSILON * self.loss.max(up.abs()).max(1.0) / h;
-        let scale = autograd
-            .abs()
-            .max(numeric.abs())
-            .max(noise / GRAD_CHECK_RTOL);
-        let rel_error = (autograd - numeric).abs() / scale;
+        let diff = (autograd - numeric).abs();
+        let scale = autograd.abs().max(numeric.abs());
+        let rel_error = if diff == 0.0 { 0.0 } else { diff / scale };
         let this = ParamCheck {
             param: k,
             autograd,
@@ -764,11 +776,19 @@ impl GradCheckRun {
             rel_error,
         };
         let r = &mut self.report;
+        r.noise = r.noise.max(noise);
         let larger = |best: &Option<ParamCheck>| {
             best.map_or(true, |b| rel_error > b.rel_error || rel_error.is_nan())
         };
         if rel_error <= GRAD_CHECK_RTOL {
             r.agree += 1;
+        } else if diff <= noise && noise <= TINY_NOISE {
+            // Both within the noise of 0: they agree, but their ratio means nothing.
+            r.agree += 1;
+            return;
+        } else if diff <= noise {
+            r.unresolved += 1;
+            return;
         } else if crossed.iter().any(|&c| c) {
             let counts = &mut r.kinks;
             match crossed {
@@ -916,5 +936,49 @@ mod tests {
         assert_eq!(r.errors, wrong.len(), "{r:?}");
         assert!(wrong.contains(&r.worst.unwrap().param), "{r:?}");
         assert!(r.max_rel_error > 0.04 && r.max_rel_error < 0.06, "{r:?}");
+    }
+
+    /// At a huge loss (as after a too-high learning rate) the finite difference's rounding noise is
+    /// large: gradients below it are said to be unresolved, never counted as agreeing, and a
+    /// wrong gradient is still an error wherever the check can see it.
+    #[test]
+    fn at_a_huge_loss_small_gradients_are_unresolved_and_wrong_ones_still_errors() {
+        let pts = Dataset::Moons.generate(60, 0.1, 2);
+        // Weights 30 times their start: scores and the hinge loss in the hundreds, as after
+        // a too-high learning rate, with every unit alive.
+        let mut model = Mlp::new(2, &[8, 8], 1, Activation::Relu, 2);
+        for p in model.params.iter_mut() {
+            *p *= 30.0;
+        }
+        let mut t = Trainer::new(model, TrainConfig::default(), 2);
+        let mut honest = GradCheckRun::new(&mut t, &pts);
+        assert!(honest.loss > 50.0, "the loss is large: {}", honest.loss);
+        honest.advance(usize::MAX);
+        let r = &honest.report;
+        assert!(r.noise > TINY_NOISE, "{r:?}");
+        assert_eq!(r.errors, 0, "{r:?}");
+        assert_eq!(r.agree + r.unresolved + r.kinks.total(), r.params, "{r:?}");
+        // Whatever agrees, agrees relatively: no contradiction in the report.
+        assert!(r.max_rel_error <= GRAD_CHECK_RTOL, "{r:?}");
+
+        let mut run = GradCheckRun::new(&mut t, &pts);
+        let noise = NOISE_ULPS * f64::EPSILON * run.loss / 1e-6;
+        let seen: Vec<usize> = (0..run.autograd.len())
+            .filter(|&k| {
+                run.autograd[k].abs() * 0.05 > 10.0 * noise * t.model.params[k].abs().max(1.0)
+            })
+            .collect();
+        let top = run.autograd.iter().fold(0.0f64, |m, g| m.max(g.abs()));
+        assert!(
+            !seen.is_empty(),
+            "no gradient far above the noise {noise}: largest {top}, loss {}",
+            run.loss
+        );
+        for g in run.autograd.iter_mut() {
+            *g *= 1.05;
+        }
+        run.advance(usize::MAX);
+        let r = &run.report;
+        assert!(r.errors >= seen.len() && r.agree == 0, "{r:?}");
     }
 }

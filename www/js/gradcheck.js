@@ -67,6 +67,12 @@ export function gradCheckText(r) {
         'where the loss has no derivative, so these mismatches are not errors.',
     );
   }
+  if (r.unresolved > 0) {
+    parts.push(
+      `Too small to check at this loss: ${plural(r.unresolved, 'parameter')} whose two gradients differ by less than ` +
+        `the finite difference's rounding noise (about ${fmtRelError(r.noise)}); neither agreement nor error can be told there.`,
+    );
+  }
   if (r.dead_units > 0) {
     parts.push(`${fmtInt(r.dead_units)} of ${plural(r.relu_units, 'ReLU unit')} ${r.dead_units === 1 ? 'is' : 'are'} dead (off on every training point: no gradient flows through them).`);
   }
