@@ -125,7 +125,10 @@ impl Parser {
     /// The character at the cursor, as a message shows it.
     fn shown(&self) -> String {
         match self.chars.get(self.at) {
-            Some(c) if c.is_control() => format!("character U+{:04X}", *c as u32),
+            // Invisible ones by their code (a bidi control would reorder the message).
+            Some(c) if c.is_control() || crate::settings::is_bidi(*c) => {
+                format!("character U+{:04X}", *c as u32)
+            }
             Some(c) => format!("\"{c}\""),
             None => "end".into(),
         }

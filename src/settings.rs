@@ -725,7 +725,7 @@ pub fn num_text(x: f64) -> String {
 
 /// Unicode's bidirectional controls (echoed, they would reorder the text around them) and
 /// zero-width characters (invisible, so a message could not show what they are).
-fn is_bidi(c: char) -> bool {
+pub(crate) fn is_bidi(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{FEFF}')
 }
 

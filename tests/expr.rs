@@ -92,10 +92,13 @@ fn errors_name_the_column() {
         ("tanh + 1", 1, "tanh is a function"),
         ("", 1, "expected a number"),
         ("a + 1e999", 5, "1e999 is too large a number"),
+        // An invisible bidi control is named by its code, never echoed to reorder the message.
+        ("a + \u{202E}b", 5, "character U+202E"),
     ] {
         let e = expr::parse(text).unwrap_err();
         assert_eq!(e.column, column, "{text}: {e}");
         assert!(e.message.contains(words), "{text}: {e}");
+        assert!(!e.to_string().contains('\u{202E}'), "{text}: {e}");
     }
     let long = "a+".repeat(MAX_EXPR_CHARS) + "a";
     assert!(expr::parse(&long)

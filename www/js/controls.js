@@ -306,15 +306,19 @@ export function createControls(app, settings, actions) {
 
   // ------------------------------------------------------------ model controls (rebuild)
 
-  function intOr(value, fallback) {
+  /** `value` as a whole number (`fallback` if it is none); rounding is said, as a clamp is. */
+  function intOr(value, fallback, what) {
     const n = Number(value);
-    return Number.isFinite(n) && value !== '' ? Math.round(n) : fallback;
+    if (!Number.isFinite(n) || value === '') return fallback;
+    const r = Math.round(n);
+    if (r !== n && what) actions.notify(`${what} is a whole number; ${value} set to ${r}.`, { kind: 'info' });
+    return r;
   }
 
   el.layers.addEventListener('change', () => {
     const hidden = app.config.hidden.slice();
     const sizes = app.config.hidden.slice();
-    const v = intOr(el.layers.value, sizes.length);
+    const v = intOr(el.layers.value, sizes.length, 'Hidden layers');
     const n = clampSaying(v, layerCount, 'Hidden layers', 'set to');
     const last = sizes.length ? sizes[sizes.length - 1] : 8;
     while (sizes.length < n) sizes.push(last);
@@ -332,7 +336,7 @@ export function createControls(app, settings, actions) {
 
   function onNeuronsChange(i, input) {
     const sizes = app.config.hidden.slice();
-    const v = intOr(input.value, sizes[i]);
+    const v = intOr(input.value, sizes[i], `Neurons in layer ${i + 1}`);
     sizes[i] = clampSaying(v, neuronRange, 'Neurons per layer', `layer ${i + 1} set to`);
     actions.rebuild({ hidden: sizes });
   }
