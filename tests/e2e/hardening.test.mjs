@@ -242,7 +242,7 @@ describe('hardening', { timeout: 400000 }, () => {
       const notice = page.locator('#notices li.error', { hasText: 'Import failed' }).first();
       await notice.waitFor({ state: 'visible', timeout: 10000 });
       fs.rmSync(path.dirname(huge), { recursive: true, force: true });
-      assert.match(await notice.textContent(), /huge\.json is 52,428,800 bytes/);
+      assert.match(await notice.textContent(), /"huge\.json" is 52,428,800 bytes/);
       assert.equal(await page.evaluate(() => globalThis.playground.memoryBytes()), before, 'wasm memory unchanged');
       const s = await readNumber(page, '#r-step');
       await waitFor(async () => (await readNumber(page, '#r-step')) > s, { timeout: 5000, message: 'the run goes on' });
@@ -470,7 +470,9 @@ describe('hardening', { timeout: 400000 }, () => {
       });
       const n3 = page.locator('#notices li.info', { hasText: 'Imported' }).first();
       await n3.waitFor({ state: 'visible', timeout: 5000 });
-      assert.ok((await n3.textContent()).includes(evilName), `file name shown literally: ${await n3.textContent()}`);
+      // Its first 40 characters, in quotes (the name is 43 long).
+      const shown = `"${evilName.slice(0, 40)}\u2026"`;
+      assert.ok((await n3.textContent()).includes(shown), `file name shown literally: ${await n3.textContent()}`);
       // 3. A hash changed while the page runs.
       await page.evaluate((p) => {
         window.location.hash = `dataset=${encodeURIComponent(p)}`;
@@ -492,6 +494,44 @@ describe('hardening', { timeout: 400000 }, () => {
       assert.match(text, /dataset/);
       await waitForTraining(page);
       await assertNoInjection(page);
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test('a file name is echoed in quotes, short and without bidi controls: a model, a CSV, a refused CSV', { timeout: TEST_TIMEOUT }, async () => {
+    // A right-to-left override would turn the rest of the notice around; 300 characters would
+    // fill the notice area.
+    const name = (ext) => `\u202E${'x'.repeat(300)}.${ext}`;
+    const quoted = `"${'x'.repeat(40)}\u2026"`;
+    const BIDI = /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u061C\uFEFF]/;
+    await withPage('', async ({ page, problems }) => {
+      await waitForTraining(page);
+      /** The newest notice of `kind` saying `text`, once it shows: checked and returned. */
+      const echoed = async (kind, text) => {
+        const notice = page.locator(`#notices li.${kind}`, { hasText: text }).last();
+        await notice.waitFor({ state: 'visible', timeout: 10000 });
+        const said = await notice.locator('p').first().textContent();
+        assert.ok(!BIDI.test(said), `no bidi or zero-width control: ${JSON.stringify(said)}`);
+        assert.ok(said.includes(quoted), `the name's first 40 characters in quotes: ${said}`);
+        assert.ok(!said.includes('x'.repeat(41)), 'no more of the name');
+        assert.ok(said.length < 200, `a short notice (${said.length} characters; the name alone is over 300): ${said}`);
+        assert.match(said, /invisible control characters removed/);
+        return said;
+      };
+      // A saved run from Export, imported under the long name.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+      const saved = fs.readFileSync(await download.path());
+      await page.setInputFiles('#import-file', { name: name('json'), mimeType: 'application/json', buffer: saved });
+      assert.match(await echoed('info', 'Imported'), /^Imported "x{40}\u2026" \(invisible control characters removed\)\.$/);
+      // A good CSV, and one refused at its second line.
+      await page.setInputFiles('#csv-file', {
+        name: name('csv'),
+        mimeType: 'text/csv',
+        buffer: Buffer.from('x1,x2,label\n0,0,1\n1,1,-1\n2,0.5,1\n-1,2,-1\n'),
+      });
+      await echoed('info', 'Imported 4 points');
+      await page.setInputFiles('#csv-file', { name: name('csv'), mimeType: 'text/csv', buffer: Buffer.from('x1,x2,label\n0,oops,1\n') });
+      assert.match(await echoed('error', 'Import of'), /^Import of "x{40}\u2026" \(invisible control characters removed\) failed/);
       assert.deepEqual(problems, []);
     });
   });

@@ -310,7 +310,7 @@ describe('lessons: features, classes, regression, CSV, stops', { timeout: 120000
         const file = path.join(FIXTURES, name);
         const gen = await page.evaluate(() => globalThis.playground.counters.snapshots);
         await page.setInputFiles('#csv-file', file);
-        await page.locator('#notices li', { hasText: `${name}:` }).waitFor({ timeout: 10000 });
+        await page.locator('#notices li', { hasText: `"${name}": Imported` }).waitFor({ timeout: 10000 });
         await waitFor(() => page.evaluate((g) => globalThis.playground.counters.snapshots > g, gen), { message: 'a snapshot after the import' });
         assert.equal(await pointTotal(page), csvRowCount(file), `${name}: the points readout`);
         assert.equal((await pointRows(page)).length, csvRowCount(file), `${name}: the points`);
@@ -367,7 +367,7 @@ describe('lessons: features, classes, regression, CSV, stops', { timeout: 120000
       const text = fs.readFileSync(file, 'utf8');
       assert.match(text.split(/\r?\n/)[0], /x1.*x2.*label.*split/i, 'a header names the columns');
       await page.setInputFiles('#csv-file', file);
-      await page.locator('#notices li', { hasText: 'micrograd-data.csv:' }).waitFor({ timeout: 10000 });
+      await page.locator('#notices li', { hasText: '"micrograd-data.csv": Imported' }).waitFor({ timeout: 10000 });
       await waitFor(() => page.evaluate(() => globalThis.playground.config.dataset === 'custom'), { message: 'custom data' });
       const after = await pointRows(page);
       assert.equal(after.length, before.length);
@@ -436,7 +436,7 @@ describe('lessons: features, classes, regression, CSV, stops', { timeout: 120000
       await page.dispatchEvent('#plot', 'dragenter', { dataTransfer: dt });
       assert.equal(await page.evaluate(() => document.getElementById('plot-wrap').classList.contains('dropping')), true, 'highlighted');
       await page.dispatchEvent('#plot', 'drop', { dataTransfer: dt });
-      await page.locator('#notices li', { hasText: 'iris.csv:' }).waitFor({ timeout: 10000 });
+      await page.locator('#notices li', { hasText: '"iris.csv": Imported' }).waitFor({ timeout: 10000 });
       assert.equal(await page.evaluate(() => document.getElementById('plot-wrap').classList.contains('dropping')), false);
       await waitFor(async () => (await page.inputValue('#classes')) === '3', { message: 'three classes' });
       assert.equal((await pointRows(page)).length, csvRowCount(path.join(FIXTURES, 'good_names_3classes.csv')));
@@ -452,7 +452,7 @@ describe('lessons: features, classes, regression, CSV, stops', { timeout: 120000
         return d;
       }, json);
       await page.dispatchEvent('#plot', 'drop', { dataTransfer: model });
-      await page.locator('#notices li', { hasText: 'Imported model.json.' }).waitFor({ timeout: 10000 });
+      await page.locator('#notices li', { hasText: 'Imported "model.json".' }).waitFor({ timeout: 10000 });
       assert.equal(await page.evaluate(() => globalThis.playground.config.seed), 1337, 'the model file\'s settings');
       assert.deepEqual(problems, []);
     });

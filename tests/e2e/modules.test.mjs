@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DASH, fmtInt, fmtLoss, fmtPercent, fmtSci } from '../../www/js/format.js';
+import { DASH, echo, fmtInt, fmtLoss, fmtPercent, fmtSci } from '../../www/js/format.js';
 import { History } from '../../www/js/history.js';
 import { indexSettings, logSlider, stopIndex } from '../../www/js/settings.js';
 import { niceTicks } from '../../www/js/render.js';
@@ -30,6 +30,19 @@ test('missing or non-finite numbers are shown as a dash, never NaN', () => {
   assert.equal(fmtInt(12345.4), '12,345');
   assert.equal(fmtSci(0.0001), '1e-4');
   assert.equal(fmtSci(0.1), '0.1');
+});
+
+test('outside text is echoed as the Rust side echoes it: quoted, no controls, 40 characters', () => {
+  assert.equal(echo('data.csv'), '"data.csv"');
+  assert.equal(echo('x'.repeat(40)), `"${'x'.repeat(40)}"`);
+  assert.equal(echo('x'.repeat(41)), `"${'x'.repeat(40)}\u2026"`);
+  const removed = ' (invisible control characters removed)';
+  for (const c of ['\u202A', '\u202E', '\u2066', '\u2069', '\u200B', '\u200F', '\u061C', '\uFEFF', '\u0000', '\n', '\u007F', '\u0085']) {
+    assert.equal(echo(`a${c}b`), `"ab"${removed}`, `U+${c.codePointAt(0).toString(16)} removed`);
+  }
+  // Counted by code point, as Rust counts chars: an emoji is one, never cut in half.
+  assert.equal(echo('\u{1F600}'.repeat(41)), `"${'\u{1F600}'.repeat(40)}\u2026"`);
+  assert.equal(echo(`\u202E${'x'.repeat(300)}.json`), `"${'x'.repeat(40)}\u2026"${removed}`);
 });
 
 test("the learning-rate slider is logarithmic over the table's range and round-trips", async () => {

@@ -5,6 +5,7 @@
 // dropped on the plot is imported as a model, as the Import model button does.
 
 import { $, download, errText, readFileText } from './dom.js';
+import { echo } from './format.js';
 
 const PASTED = 'Pasted text';
 
@@ -23,13 +24,14 @@ export function createCsvData(hooks) {
   };
   const limit = () => hooks.maxCsvBytes.toLocaleString('en-US');
 
-  /** Read `text` (from `source`, a file name or "Pasted text") as the new data. */
+  /** Read `text` (from `source`, a file's name or PASTED) as the new data. */
   async function importText(text, source) {
+    const from = source === PASTED ? source : echo(source);
     let state;
     try {
       state = await hooks.request('import_csv', { text });
     } catch (e) {
-      hooks.notify(`Import of ${source === PASTED ? 'the pasted text' : source} failed, the current data are kept: ${errText(e)}`, {
+      hooks.notify(`Import of ${source === PASTED ? 'the pasted text' : from} failed, the current data are kept: ${errText(e)}`, {
         kind: 'error',
         sticky: true,
       });
@@ -37,8 +39,8 @@ export function createCsvData(hooks) {
     }
     hooks.adopt(state);
     const notes = Array.isArray(state.importNotes) ? state.importNotes : [];
-    // "data.csv: Imported 100 points with 3 classes from the CSV file." and what the reader noted.
-    const lines = notes.length ? [`${source}: ${notes[0]}`, ...notes.slice(1)] : [`Imported ${source}.`];
+    // '"data.csv": Imported 100 points with 3 classes from the CSV file.' and what the reader noted.
+    const lines = notes.length ? [`${from}: ${notes[0]}`, ...notes.slice(1)] : [`Imported ${from}.`];
     hooks.notify(lines, { kind: 'info', sticky: lines.length > 1 });
     return true;
   }

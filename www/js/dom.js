@@ -1,6 +1,8 @@
 // Small DOM helpers shared by the page's modules: element lookup, HTML and SVG elements,
 // downloads, and error text.
 
+import { echo } from './format.js';
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** The element with this id; throws if the page lacks it (a broken page should say so). */
@@ -48,7 +50,7 @@ export function download(text, filename, type) {
 export async function readFileText(file, { max, what, kept }, notify) {
   if (file.size > max) {
     const size = file.size.toLocaleString('en-US');
-    notify(`Import failed, ${kept}: ${file.name} is ${size} bytes; ${what} is at most ${max.toLocaleString('en-US')}.`, {
+    notify(`Import failed, ${kept}: ${echo(file.name)} is ${size} bytes; ${what} is at most ${max.toLocaleString('en-US')}.`, {
       kind: 'error',
       sticky: true,
     });
@@ -57,7 +59,7 @@ export async function readFileText(file, { max, what, kept }, notify) {
   try {
     return await file.text();
   } catch (e) {
-    notify(`Import failed: ${file.name} could not be read (${errText(e)}).`, { kind: 'error' });
+    notify(`Import failed: ${echo(file.name)} could not be read (${errText(e)}).`, { kind: 'error' });
     return null;
   }
 }

@@ -2,6 +2,7 @@
 // is checked against the size limit before it is read, so an oversized one costs nothing.
 
 import { $, download, errText, readFileText } from './dom.js';
+import { echo } from './format.js';
 
 /**
  * hooks: request(type, args) -> Promise, adopt(state), notify(text, opts), ready(),
@@ -41,7 +42,7 @@ export function createFiles(hooks) {
       return;
     }
     hooks.adopt(state);
-    hooks.notify(`Imported ${file.name}.`, { kind: 'info' });
+    hooks.notify(`Imported ${echo(file.name)}.`, { kind: 'info' });
   }
 
   importFile.addEventListener('change', () => {

@@ -1,4 +1,5 @@
-// Number formatting for the readouts and controls. Pure functions: no DOM, no wasm.
+// Formatting for the readouts, controls and notices: numbers, and outside text (a file's
+// name) as a message may echo it. Pure functions: no DOM, no wasm.
 
 /** The text shown for a number that is missing or not finite. */
 export const DASH = '\u2014';
@@ -46,4 +47,26 @@ export function roundSig(x, digits = 3) {
 
 export function fmtL2(l2) {
   return l2 === 0 ? '0 (off)' : fmtSci(l2);
+}
+
+/** How many characters of outside text a message echoes (src/settings.rs: echo). */
+const ECHO_MAX = 40;
+/**
+ * Bidirectional controls (echoed, they would reorder the text around them), zero-width
+ * characters (invisible, so a message could not show what they are) and control characters.
+ */
+const INVISIBLE = /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u061C\uFEFF]|\p{Cc}/gu;
+
+/**
+ * Text from outside (a file's name) as a notice may show it, by the Rust side's rules
+ * (settings::echo): in quotes, without bidirectional or other control characters, at most 40
+ * characters (then "…"), and saying so when something was removed.
+ */
+export function echo(text) {
+  const raw = String(text);
+  const clean = raw.replace(INVISIBLE, '');
+  const chars = [...clean]; // by code point, as Rust counts chars
+  const shown = chars.length > ECHO_MAX ? `${chars.slice(0, ECHO_MAX).join('')}\u2026` : clean;
+  const removed = clean.length < raw.length ? ' (invisible control characters removed)' : '';
+  return `"${shown}"${removed}`;
 }
