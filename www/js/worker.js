@@ -2,23 +2,15 @@
 // query run here, on the second core, so the page's main thread only handles input and draws:
 // however heavy the settings, a click or a key is answered at once.
 //
-// Messages in: `{ id, type, ...args }` (see `handlers`). Out: `{ kind: 'reply', id, ok,
-// value | error }` for each request, `{ kind: 'snapshot', ... }` for each `frame` request (the
-// page asks once per animation frame, and again only after the previous one arrived), and
-// `{ kind: 'panic', message }` if the Rust code panics.
+// Messages in: `{ id, type, ...args }` (see `handlers`; the panels' queries are in
+// workerqueries.js). Out: `{ kind: 'reply', id, ok, value | error }` for each request,
+// `{ kind: 'snapshot', ... }` for each `frame` request (the page asks once per animation frame,
+// and again only after the previous one arrived), and `{ kind: 'panic', message }` if the Rust
+// code panics.
 
 import * as bindings from '../micrograd-playground.js';
-import init, {
-  Playground,
-  fresh_seed,
-  graph_example,
-  graph_examples,
-  graph_expression,
-  max_csv_bytes,
-  max_json_bytes,
-  parse_hash,
-  settings_table,
-} from '../micrograd-playground.js';
+import init, { Playground, fresh_seed, max_csv_bytes, max_json_bytes, parse_hash, settings_table } from '../micrograd-playground.js';
+import { createQueries } from './workerqueries.js';
 
 /** Training time per snapshot (ms): with the stats and the grid, a snapshot every frame. */
 const STEP_BUDGET_MS = 12;
@@ -41,9 +33,6 @@ let stats = null; // the last stats computed; null when the model or data change
 const rate = { t: 0, steps: 0, value: null }; // steps per second a person sees
 let frameBusy = false;
 let beforeCustom = null; // the run before the first added point made the data custom (JSON)
-/** The gradient check's time per slice (ms), and its measured time per parameter. */
-const CHECK_BUDGET_MS = 30;
-let checkMsPerParam = 0;
 
 // The Rust panic hook calls this (see src/web.rs): the page shows a banner.
 globalThis.micrograd_panic = (message) => postMessage({ kind: 'panic', message: String(message) });
@@ -215,25 +204,8 @@ async function frame({ wantGrid }) {
 
 // ---------------------------------------------------------------- requests
 
-function thumbnails() {
-  const out = [];
-  const datasets = settings_table().find((e) => e.name === 'dataset').kind.choices.map((c) => c.value);
-  for (const name of datasets) {
-    if (name === 'custom') continue;
-    let p = null;
-    try {
-      p = new Playground({ dataset: name, hidden: [], n_points: 120, test_fraction: 0 });
-      out.push({ name, points: p.points(), view: p.view() });
-    } catch {
-      // A thumbnail is decoration: leave it blank.
-    } finally {
-      if (p) p.free();
-    }
-  }
-  return out;
-}
-
 const handlers = {
+  ...createQueries({ pg: () => pg, memory: () => memory, changed }),
   /** The settings table (src/settings.rs) and the limits the page checks before asking. */
   settings() {
     return { table: settings_table(), maxFileBytes: max_json_bytes(), maxCsvBytes: max_csv_bytes() };
@@ -249,34 +221,6 @@ const handlers = {
     const { config, notes } = pg.import_csv(text);
     adopt(new Playground(config));
     return { ...state(), importNotes: notes };
-  },
-  /**
-   * Every unit's grid over the view ({ res, pre }): the features, then each layer's neurons,
-   * `units` grids of res * res numbers (transferred).
-   */
-  unit_grids({ res, pre }) {
-    const units = pg.units();
-    const ptr = pg.unit_grids(res, !!pre);
-    const n = Math.max(2, Math.min(64, res));
-    return { res: n, units, grids: new Float32Array(memory.buffer, ptr, units * n * n).slice() };
-  },
-  /** Neurons a and b of a layer: where they put the points and the view's grid lines. */
-  hidden_space({ layer, a, b, lines }) {
-    return pg.hidden_space(layer, a, b, lines ?? 11) ?? null;
-  },
-  /** A neuron for the inspector on a point (weights, grads, optimizer state, equation). */
-  neuron_info({ layer, index, point }) {
-    return pg.neuron_info(layer, index, point) ?? null;
-  },
-  /** Sets one weight or bias while training runs; returns the old value (for undo). */
-  set_param({ index, value }) {
-    const old = pg.set_param(index, value);
-    changed();
-    return { old };
-  },
-  /** The current points as CSV (x1, x2, label, split). */
-  export_csv() {
-    return { text: pg.export_csv() };
   },
   /**
    * A Playground from a link (`{ hash }`: the page's first one, or one typed into the address
@@ -358,55 +302,9 @@ const handlers = {
   link_note() {
     return pg.link_note() ?? null;
   },
-  network() {
-    return pg.network();
-  },
-  neuron_graph({ layer, index, point }) {
-    return pg.neuron_graph(layer, index, point);
-  },
-  /**
-   * Starts a gradient check on the weights and points of now; the page carries it on with
-   * `check_gradients_advance` requests, one slice each, so that between slices this worker
-   * answers Pause, the sliders and the frames (training goes on; the check keeps its copy).
-   */
-  check_gradients_begin() {
-    checkMsPerParam = 0;
-    return pg.begin_gradient_check();
-  },
-  /** About `budgetMs` of the check under way: the report so far, or null if none is. */
-  check_gradients_advance({ budgetMs }) {
-    const t0 = performance.now();
-    const budget = Math.max(1, Math.min(200, Number(budgetMs) || CHECK_BUDGET_MS));
-    for (;;) {
-      // Parameters in chunks sized from the measured time per parameter; at least one.
-      const left = budget - (performance.now() - t0);
-      const n = checkMsPerParam > 0 ? Math.max(1, Math.floor(left / checkMsPerParam)) : 1;
-      const t = performance.now();
-      const r = pg.advance_gradient_check(n);
-      if (!r) return null;
-      const per = (performance.now() - t) / n;
-      checkMsPerParam = checkMsPerParam > 0 ? 0.5 * checkMsPerParam + 0.5 * per : per;
-      if (r.done || performance.now() - t0 + checkMsPerParam > budget) return r;
-    }
-  },
-  check_gradients_cancel() {
-    pg.cancel_gradient_check();
-    return true;
-  },
   export() {
     return { json: pg.to_json(), dataset: pg.config().dataset, step: statsNow().step };
   },
-  graph_examples() {
-    return graph_examples();
-  },
-  graph_example({ name, inputs }) {
-    return graph_example(name, Float64Array.from(inputs));
-  },
-  /** A typed expression's graph and its inputs; an error names the column. */
-  graph_expression({ text, inputs }) {
-    return graph_expression(text, Float64Array.from(inputs || []));
-  },
-  thumbnails,
   memory() {
     return memory.buffer.byteLength;
   },
