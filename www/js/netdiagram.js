@@ -3,69 +3,24 @@
 // colour-blind-safe pair) and as thick as its size. The neurons are a radio group: click one,
 // or focus the diagram and move with the arrow keys, to choose the neuron the graph view shows.
 // Alive (#12): each input and neuron is drawn as a small heatmap of its own output over the
-// plot's view (a canvas over the drawing, under nothing that takes clicks), a link's weight
-// shows on hover, and hovering or focusing a node shows its heatmap large on the plot.
+// plot's view, the links painted under them (both on a canvas over the drawing, which takes no
+// clicks: netpaint.js), a link's weight shows on hover, and hovering or focusing a node shows
+// its heatmap large on the plot.
 
 import { svgEl } from './dom.js';
+import { linkCode, paintThumbs, strokeLink } from './netpaint.js';
+
+export { linkStyle } from './netpaint.js';
 
 const MINUS = '\u2212';
-/** 256 RGB entries for -1..1, the boundary's diverging palette (render.js's, repeated here so
- * that this module stays free of the plot's imports). */
-const LUT = (() => {
-  const mid = [246, 246, 246];
-  const orange = [230, 120, 20];
-  const blue = [20, 110, 190];
-  const lut = new Uint8ClampedArray(256 * 3);
-  for (let i = 0; i < 256; i++) {
-    const v = (i / 255) * 2 - 1;
-    const to = v < 0 ? orange : blue;
-    const t = Math.abs(v) * 0.8;
-    for (let c = 0; c < 3; c++) lut[i * 3 + c] = Math.round(mid[c] + (to[c] - mid[c]) * t);
-  }
-  return lut;
-})();
-
-/**
- * Fill RGBA pixels `px` with `n` values from `values[offset...]` on the diverging palette,
- * scaled by the largest |value| so that each unit shows its own pattern (0 stays white).
- */
-export function fillDiverging(px, values, offset, n) {
-  let max = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[offset + i];
-    if (Number.isFinite(v) && Math.abs(v) > max) max = Math.abs(v);
-  }
-  const k = max > 0 ? 1 / max : 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[offset + i];
-    const o = i * 4;
-    if (!Number.isFinite(v)) {
-      px[o] = px[o + 1] = px[o + 2] = 200;
-    } else {
-      const j = Math.max(0, Math.min(255, Math.round(((v * k + 1) / 2) * 255))) * 3;
-      px[o] = LUT[j];
-      px[o + 1] = LUT[j + 1];
-      px[o + 2] = LUT[j + 2];
-    }
-    px[o + 3] = 255;
-  }
-  return max;
-}
-
 function weightText(w) {
   if (!Number.isFinite(w)) return String(w);
   const t = w.toFixed(3);
   return t.startsWith('-') ? MINUS + t.slice(1) : t;
 }
 
-const BLUE = '#0b6db7';
-const ORANGE = '#e07000';
-
-/** Link width (px) and opacity for a weight, given the largest |weight| of the network. */
-export function linkStyle(w, maxAbs) {
-  const t = maxAbs > 0 && Number.isFinite(w) ? Math.min(1, Math.abs(w) / maxAbs) : 0;
-  return { colour: w >= 0 ? BLUE : ORANGE, width: 0.5 + 4.5 * t, opacity: 0.25 + 0.75 * t };
-}
+/** Links made per frame while a network's drawing is built (see build). */
+const LINKS_PER_SLICE = 400;
 
 /** The name of neuron `index` of weight layer `layer` (0-based) in a network of `layers`. */
 export function neuronName(layer, index, layers) {
@@ -95,6 +50,8 @@ export class NetworkDiagram {
     this.selected = [0, 0];
     this.neurons = []; // [layer][index] -> <g>
     this.links = []; // [layer] -> <line>[] row-major nout x nin
+    this.codes = []; // [layer] -> Int32Array: each link's written style
+    this.buildJob = 0;
     svg.addEventListener('keydown', (ev) => this.onKey(ev));
   }
 
@@ -105,34 +62,73 @@ export class NetworkDiagram {
   setNetwork(net, inputNames = []) {
     const sizes = net.sizes || [];
     const key = `${sizes.join(',')}|${inputNames.join(',')}`;
+    this.net = net;
     if (key !== this.key) {
       this.key = key;
       this.build(sizes, inputNames);
     }
+    this.restyle(net);
+    const [l, i] = this.selected;
+    if (this.neurons[l] && this.neurons[l][i]) this.describe(l, i);
+  }
+
+  /** Colour and thicken every link made so far by its weight in `net`. */
+  restyle(net) {
+    let changed = false;
     let maxAbs = 0;
     for (const layer of net.weights) for (const w of layer) if (Number.isFinite(w)) maxAbs = Math.max(maxAbs, Math.abs(w));
     net.weights.forEach((layer, l) => {
-      const lines = this.links[l] || [];
+      const codes = this.codes[l];
+      if (!codes) return;
+      const inv = maxAbs > 0 ? 1 / maxAbs : 0;
       layer.forEach((w, k) => {
-        const line = lines[k];
-        if (!line) return;
-        const s = linkStyle(w, maxAbs);
-        // Quantised, and written only when it changed: at the largest settings thousands of
-        // links are recoloured a few times a second, and each write costs style and paint.
-        const key = `${s.colour}|${(Math.round(s.width * 4) / 4).toFixed(2)}|${(Math.round(s.opacity * 20) / 20).toFixed(2)}`;
-        if (line.dataset.style === key) return;
-        line.dataset.style = key;
-        const [colour, width, opacity] = key.split('|');
-        line.setAttribute('stroke', colour);
-        line.setAttribute('stroke-width', width);
-        line.setAttribute('stroke-opacity', opacity);
+        // The picture is repainted only when a link's quantised style changed.
+        const code = linkCode(w, inv);
+        if (codes[k] === code) return;
+        codes[k] = code;
+        changed = true;
       });
     });
-    // The weights' words are written when they are wanted (hover, focus): thousands of links
-    // at the largest settings are recoloured here a few times a second, nothing more.
-    this.net = net;
-    const [l, i] = this.selected;
-    if (this.neurons[l] && this.neurons[l][i]) this.describe(l, i);
+    if (changed) this.paintLinks();
+  }
+
+  /**
+   * Redraw the links' picture, a slice per frame, then show it (drawHeat puts it under the
+   * heatmaps). The links are painted on a canvas, not styled in the SVG: a change to any of
+   * thousands of SVG lines repaints the whole drawing in one frame, a canvas in slices.
+   */
+  paintLinks() {
+    this.linksDirty = true;
+    if (this.linkJob) return; // the running pass picks up the newest styles as it goes
+    const size = this.fit();
+    if (!size) return; // hidden: drawHeat paints them when the drawing shows
+    const next = document.createElement('canvas');
+    next.width = size.W;
+    next.height = size.H;
+    const ctx = next.getContext('2d');
+    const s = size.s;
+    this.linksDirty = false;
+    let l = 0;
+    let k = 0;
+    const slice = () => {
+      if (this.linkJob !== slice) return; // a new network: its own pass
+      for (let drawn = 0; l < this.links.length && drawn < LINKS_PER_SLICE; drawn++) {
+        const code = this.codes[l][k];
+        const nin = this.sizes[l];
+        if (code >= 0) strokeLink(ctx, this.nodes[l][k % nin], this.nodes[l + 1][Math.floor(k / nin)], code, s);
+        if (++k === this.codes[l].length) [l, k] = [l + 1, 0];
+      }
+      if (l < this.links.length) {
+        requestAnimationFrame(slice);
+        return;
+      }
+      this.linkJob = null;
+      this.linkPicture = next;
+      this.drawHeat();
+      if (this.linksDirty) this.paintLinks();
+    };
+    this.linkJob = slice;
+    requestAnimationFrame(slice); // not in the caller's task: that may be building the drawing
   }
 
   /** A link's weight as its hover text: "0.530: weight from x1 to layer 1 neuron 2". */
@@ -159,6 +155,7 @@ export class NetworkDiagram {
     for (let k = 0; k < nin && k < 8; k++) ins.push(`${this.inputLabel(l, k)} ${weightText(w[i * nin + k])}`);
     const more = nin > 8 ? ` and ${nin - 8} more` : '';
     const label = `${g.dataset.name}: weights ${ins.join(', ')}${more}; bias ${weightText(b[i])}`;
+    if (g.getAttribute('aria-label') === label) return; // unchanged: no write to the drawing
     g.setAttribute('aria-label', label);
     if (g.firstChild) g.firstChild.textContent = `${label}. Click or Enter: inspect it and draw its graph`;
   }
@@ -178,60 +175,60 @@ export class NetworkDiagram {
   /** The live grids (worker's unit_grids): each node drawn as its heatmap. */
   setGrids(g) {
     this.grids = g;
+    this.thumbs = null;
     this.drawHeat();
   }
 
-  /** Draw every node's heatmap on the canvas over the drawing. */
-  drawHeat() {
+  /** drawHeat at the next frame, once however often it is asked for meanwhile. */
+  requestDraw() {
+    if (this.drawAsked) return;
+    this.drawAsked = true;
+    requestAnimationFrame(() => {
+      this.drawAsked = false;
+      this.drawHeat();
+    });
+  }
+
+  /** The canvas sized to the drawing (device pixels); null while the drawing is hidden. */
+  fit() {
     const canvas = this.canvas;
-    const g = this.grids;
-    if (!canvas || !g || !this.nodes.length) return;
     const cssW = this.svg.clientWidth;
-    if (!cssW) return;
-    const scale = cssW / this.box.width;
-    const cssH = this.box.height * scale;
+    if (!canvas || !cssW || !this.nodes.length) return null;
+    const cssH = this.box.height * (cssW / this.box.width);
     const dpr = window.devicePixelRatio || 1;
     const W = Math.round(cssW * dpr);
     const H = Math.round(cssH * dpr);
     if (canvas.width !== W || canvas.height !== H) {
       canvas.width = W;
       canvas.height = H;
+      this.thumbs = null;
     }
     canvas.style.width = `${cssW}px`;
     canvas.style.height = `${cssH}px`;
-    const ctx = canvas.getContext('2d');
+    return { W, H, s: W / this.box.width, dpr };
+  }
+
+  /** Show the links' picture and the nodes' heatmaps on the canvas over the drawing. */
+  drawHeat() {
+    const size = this.fit();
+    if (!size) return;
+    const { W, H } = size;
+    const ctx = this.canvas.getContext('2d');
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, W, H);
-    const res = g.res;
-    if (!this.scratch || this.scratch.width !== res) {
-      this.scratch = document.createElement('canvas');
-      this.scratch.width = res;
-      this.scratch.height = res;
-      this.scratchCtx = this.scratch.getContext('2d');
-      this.image = this.scratchCtx.createImageData(res, res);
+    const links = this.linkPicture;
+    if (links && links.width === W && links.height === H) ctx.drawImage(links, 0, 0);
+    else if (!this.linkJob) this.paintLinks();
+    if (this.grids) {
+      if (!this.thumbs) {
+        const units = this.nodes.map((col, l) => col.map((p, i) => this.unitOf(l, i)));
+        const chosen = [this.selected[0] + 1, this.selected[1]];
+        this.thumbs = paintThumbs(this.nodes, units, this.grids, chosen, this.box.thumb, size);
+      }
+      ctx.drawImage(this.thumbs, 0, 0);
     }
-    const n = res * res;
-    const s = scale * dpr;
-    const t = this.box.thumb * s;
-    ctx.imageSmoothingEnabled = true;
-    const [sl, si] = this.selected;
-    this.nodes.forEach((col, l) =>
-      col.forEach((p, i) => {
-        const u = this.unitOf(l, i);
-        if (u >= g.units) return;
-        fillDiverging(this.image.data, g.grids, u * n, n);
-        this.scratchCtx.putImageData(this.image, 0, 0);
-        const x = p.x * s - t / 2;
-        const y = p.y * s - t / 2;
-        ctx.drawImage(this.scratch, x, y, t, t);
-        const chosen = l > 0 && l - 1 === sl && i === si;
-        ctx.lineWidth = (chosen ? 3 : 1) * dpr;
-        ctx.strokeStyle = chosen ? '#1b1b1b' : '#6a6a6a';
-        ctx.strokeRect(x, y, t, t);
-      }),
-    );
     this.draws += 1;
-    canvas.dataset.draws = String(this.draws);
+    this.canvas.dataset.draws = String(this.draws);
     if (this.hovered !== null) this.hover(this.hovered);
   }
 
@@ -281,24 +278,37 @@ export class NetworkDiagram {
     });
     const nodesG = svgEl('g', { class: 'nd-nodes' });
     const captions = svgEl('g', { class: 'nd-captions', 'aria-hidden': 'true' });
-    this.links = [];
     this.neurons = [];
-    for (let l = 1; l < L; l++) {
-      const nin = sizes[l - 1];
-      const lines = [];
-      for (let o = 0; o < sizes[l]; o++) {
-        for (let i = 0; i < nin; i++) {
-          const line = svgEl('line', { x1: xOf(l - 1), y1: yOf(l - 1, i), x2: xOf(l), y2: yOf(l, o), class: 'nd-link' });
-          line.dataset.from = l === 1 ? (inputNames[i] || `x${i + 1}`) : `h${l - 1}.${i + 1}`;
-          line.dataset.to = neuronName(l - 1, o, L - 1);
-          line.dataset.l = String(l - 1);
-          line.dataset.k = String(o * nin + i);
-          linksG.append(line);
-          lines.push(line);
-        }
+    // The links, made a slice per frame: at 6 x 32 neurons there are over 5,000, and making
+    // them all in one task would hold the page for a tenth of a second. Each link is styled
+    // by the next setNetwork (its code is -1 until then).
+    this.links = sizes.slice(1).map(() => []);
+    this.codes = sizes.slice(1).map((n, l) => new Int32Array(n * sizes[l]).fill(-1));
+    const job = ++this.buildJob;
+    this.linkJob = null; // a pass over the old links stops
+    this.linkPicture = null;
+    let l = 1;
+    let k = 0;
+    const makeLinks = () => {
+      if (job !== this.buildJob) return; // a newer network replaced this one
+      for (let made = 0; l < L && made < LINKS_PER_SLICE; made++) {
+        const nin = sizes[l - 1];
+        const [o, i] = [Math.floor(k / nin), k % nin];
+        // Invisible: the canvas shows the links (see paintLinks); the line is what the pointer
+        // finds, for the weight's hover text.
+        const line = svgEl('line', { x1: xOf(l - 1), y1: yOf(l - 1, i), x2: xOf(l), y2: yOf(l, o), class: 'nd-link', stroke: 'transparent', 'stroke-width': 4 });
+        line.dataset.from = l === 1 ? (inputNames[i] || `x${i + 1}`) : `h${l - 1}.${i + 1}`;
+        line.dataset.to = neuronName(l - 1, o, L - 1);
+        line.dataset.l = String(l - 1);
+        line.dataset.k = String(k);
+        linksG.append(line);
+        this.links[l - 1].push(line);
+        if (++k === nin * sizes[l]) [l, k] = [l + 1, 0];
       }
-      this.links.push(lines);
-    }
+      if (l < L) requestAnimationFrame(makeLinks);
+    };
+    // From the next frame on: the nodes come first, in this task.
+    requestAnimationFrame(makeLinks);
     for (let l = 0; l < L; l++) {
       // Many layers: short captions, so that they do not run into each other.
       const short = L > 5;
@@ -366,16 +376,23 @@ export class NetworkDiagram {
     if (!this.neurons.length) return;
     const l = Math.max(0, Math.min(this.neurons.length - 1, layer));
     const i = Math.max(0, Math.min(this.neurons[l].length - 1, index));
+    // Only a change of choice touches the drawing (it is asked for every live update, and a
+    // write to any node repaints all of it, thousands of links at the largest settings).
+    const marked = this.marked;
+    if (marked && marked.g.isConnected && marked.l === l && marked.i === i) return;
     this.selected = [l, i];
-    this.neurons.forEach((row, rl) =>
-      row.forEach((g, ri) => {
-        const on = rl === l && ri === i;
-        g.setAttribute('aria-checked', on ? 'true' : 'false');
-        g.setAttribute('tabindex', on ? '0' : '-1');
-        g.classList.toggle('selected', on);
-      }),
-    );
-    this.drawHeat();
+    const mark = (g, on) => {
+      g.setAttribute('aria-checked', on ? 'true' : 'false');
+      g.setAttribute('tabindex', on ? '0' : '-1');
+      g.classList.toggle('selected', on);
+    };
+    if (marked && marked.g.isConnected) mark(marked.g, false);
+    else this.neurons.forEach((row) => row.forEach((g) => mark(g, false)));
+    const g = this.neurons[l][i];
+    mark(g, true);
+    this.marked = { g, l, i };
+    this.thumbs = null; // the chosen neuron's frame moved
+    this.requestDraw();
   }
 
   pick(layer, index, focus) {

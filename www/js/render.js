@@ -7,7 +7,7 @@
 
 import { CLASS_COLOURS, classIndex, classStyle, hexRgb } from './classes.js';
 import { drawShape, drawValuePoint } from './markers.js';
-import { fillDiverging } from './netdiagram.js';
+import { fillDiverging } from './netpaint.js';
 
 const ORANGE = [230, 120, 20]; // class -1
 const BLUE = [20, 110, 190]; // class +1
