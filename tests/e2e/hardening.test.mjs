@@ -267,6 +267,11 @@ describe('hardening', { timeout: 400000 }, () => {
       await page.fill('#neurons-0', '33');
       await page.press('#neurons-0', 'Tab');
       await page.locator('#notices li', { hasText: 'Neurons per layer go from 1 to 32; layer 1 set to 32' }).first().waitFor({ state: 'visible', timeout: 5000 });
+      // A fraction is rounded, and that is said too.
+      await page.fill('#layers', '2.5');
+      await page.press('#layers', 'Tab');
+      await page.locator('#notices li', { hasText: 'Hidden layers is a whole number; 2.5 set to 3' }).first().waitFor({ state: 'visible', timeout: 5000 });
+      await waitFor(async () => (await page.inputValue('#layers')) === '3', { timeout: 5000, message: 'layers 3' });
       assert.deepEqual(problems, []);
     });
   });
