@@ -70,27 +70,28 @@ impl Op {
 
     /// The short name micrograd's drawings use for the op node (`+`, `*`, `tanh`, ...).
     pub fn symbol(self) -> String {
-        match self {
-            Op::Leaf => String::new(),
-            Op::Add => "+".into(),
-            Op::Sub => "-".into(),
-            Op::Mul => "*".into(),
-            Op::Div => "/".into(),
-            Op::Neg => "neg".into(),
-            Op::Pow(k) => format!("**{k}"),
-            Op::Exp => "exp".into(),
-            Op::Ln => "ln".into(),
-            Op::Tanh => "tanh".into(),
-            Op::Relu => "ReLU".into(),
-            Op::Sigmoid => "sigmoid".into(),
-            Op::Abs => "abs".into(),
-            Op::Sin => "sin".into(),
-            Op::LeakyRelu => "LeakyReLU".into(),
-            Op::Elu => "ELU".into(),
-            Op::Silu => "SiLU".into(),
-            Op::Softplus => "softplus".into(),
-            Op::Max => "max".into(),
-        }
+        let name = match self {
+            Op::Pow(k) => return format!("**{k}"),
+            Op::Leaf => "",
+            Op::Add => "+",
+            Op::Sub => "-",
+            Op::Mul => "*",
+            Op::Div => "/",
+            Op::Neg => "neg",
+            Op::Exp => "exp",
+            Op::Ln => "ln",
+            Op::Tanh => "tanh",
+            Op::Relu => "ReLU",
+            Op::Sigmoid => "sigmoid",
+            Op::Abs => "abs",
+            Op::Sin => "sin",
+            Op::LeakyRelu => "LeakyReLU",
+            Op::Elu => "ELU",
+            Op::Silu => "SiLU",
+            Op::Softplus => "softplus",
+            Op::Max => "max",
+        };
+        name.to_string()
     }
 }
 

@@ -200,39 +200,40 @@ fn typed(s: &settings::Setting, j: &Json) -> Result<Val, String> {
         },
         _ => None,
     };
-    // Each item of a list read by `read`, or the first one that is not, named by its index.
-    fn items<T>(
-        l: &[Json],
-        read: impl Fn(&Json) -> Option<T>,
-        bad: impl Fn(usize, &Json) -> String,
-    ) -> Result<Vec<T>, String> {
-        l.iter()
-            .enumerate()
-            .map(|(i, x)| read(x).ok_or_else(|| bad(i, x)))
-            .collect()
-    }
     let r = s.range.map_or((0.0, 0.0), |r| (r.min, r.max));
     let (lo, hi) = (settings::num_text(r.0), settings::num_text(r.1));
-    let item = |what: String| {
-        move |i: usize, x: &Json| format!("{}[{i}] must be {what}; got {}", s.name, got(x))
-    };
     let v = match (&s.kind, j) {
         (Kind::Whole, _) => whole(j).map(Val::Num),
         (Kind::Number, Json::Num(x)) if x.is_finite() => Some(Val::Num(*x)),
         (Kind::Bool, Json::Bool(b)) => Some(Val::Bool(*b)),
         (Kind::Choice { .. }, _) => named(j).map(Val::Text),
-        (Kind::IntList, Json::List(l)) => {
-            let what = format!("a whole number from {lo} to {hi}");
-            return items(l, whole, item(what)).map(Val::List);
-        }
-        (Kind::Points, Json::List(l)) => {
-            let what = "a point [x, y, label] of three numbers".to_string();
-            return items(l, point, item(what)).map(Val::Points);
-        }
-        (Kind::Set { choices }, Json::List(l)) => {
-            let names: Vec<&str> = choices.iter().map(|c| c.value).collect();
-            let what = format!("one of {}", names.join(", "));
-            return items(l, named, item(what)).map(Val::Names);
+        (Kind::IntList | Kind::Points | Kind::Set { .. }, Json::List(l)) => {
+            // Every item read as the list's kind, or the first that is not, by its index.
+            let (mut nums, mut points, mut names) = (Vec::new(), Vec::new(), Vec::new());
+            for (i, x) in l.iter().enumerate() {
+                let ok = match &s.kind {
+                    Kind::IntList => whole(x).map(|v| nums.push(v)),
+                    Kind::Points => point(x).map(|p| points.push(p)),
+                    _ => named(x).map(|n| names.push(n)),
+                };
+                if ok.is_none() {
+                    let what = match &s.kind {
+                        Kind::IntList => format!("a whole number from {lo} to {hi}"),
+                        Kind::Points => "a point [x, y, label] of three numbers".into(),
+                        Kind::Set { choices } | Kind::Choice { choices } => {
+                            let names: Vec<&str> = choices.iter().map(|c| c.value).collect();
+                            format!("one of {}", names.join(", "))
+                        }
+                        _ => String::new(),
+                    };
+                    return Err(format!("{}[{i}] must be {what}; got {}", s.name, got(x)));
+                }
+            }
+            Some(match s.kind {
+                Kind::IntList => Val::List(nums),
+                Kind::Points => Val::Points(points),
+                _ => Val::Names(names),
+            })
         }
         (Kind::View, Json::Null) => Some(Val::View(None)),
         (Kind::View, Json::Obj(_)) => view(j, "").ok().map(|v| Val::View(Some(v))),

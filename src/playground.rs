@@ -232,9 +232,7 @@ fn show_every_point(config: &mut Config, notices: &mut Vec<String>) {
     if outside == 0 {
         return;
     }
-    let xs: Vec<f64> = config.points.iter().map(|p| p[0]).collect();
-    let ys: Vec<f64> = config.points.iter().map(|p| p[1]).collect();
-    let fit = fit_view(&xs, &ys);
+    let fit = fit_view(&config.points);
     // The frame that showed the others, grown to take the rest.
     config.view = Some(View {
         xmin: fit.xmin.min(v.xmin),
@@ -248,16 +246,18 @@ fn show_every_point(config: &mut Config, notices: &mut Vec<String>) {
     ));
 }
 
-/// A view around points `xs`, `ys` with equal scales on both axes: a square centred on their
+/// A view around `points` (`[x, y, label]`) with equal scales on both axes: a square centred on their
 /// bounding box, 10% wider than its longer side (and at least the settings' smallest view).
-fn fit_view(xs: &[f64], ys: &[f64]) -> View {
-    let lo_hi = |v: &[f64]| {
-        v.iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-                (a.min(x), b.max(x))
-            })
-    };
-    let ((x0, x1), (y0, y1)) = (lo_hi(xs), lo_hi(ys));
+fn fit_view(points: &[[f64; 3]]) -> View {
+    let (mut x0, mut x1, mut y0, mut y1) = (
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    );
+    for p in points {
+        (x0, x1, y0, y1) = (x0.min(p[0]), x1.max(p[0]), y0.min(p[1]), y1.max(p[1]));
+    }
     let half = ((x1 - x0).max(y1 - y0) * 0.55).max(settings::VIEW_MIN_WIDTH);
     let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
     let r = |x: f64| crate::decimal::parse(&settings::num_text(x)).unwrap_or(x);
@@ -570,7 +570,7 @@ impl Playground {
             c.points = t.points.clone();
         }
         let (xs, ys): (Vec<f64>, Vec<f64>) = c.points.iter().map(|p| (p[0], p[1])).unzip();
-        c.view = Some(fit_view(&xs, &ys));
+        c.view = Some(fit_view(&c.points));
         c.norm = Some(norm_frame(&xs, &ys));
         let mut notes = vec![format!(
             "Imported {n} points with {what} from the CSV file."
