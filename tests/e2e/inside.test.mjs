@@ -267,6 +267,23 @@ describe('see inside the network (#12)', { timeout: 600000 }, () => {
           timeout: 20000,
           message: 'the thumbnail to change as training runs',
         });
+        // The links are painted on the canvas (netpaint.js): midway along each of the first
+        // few, away from every node, the canvas is not empty.
+        await waitFor(
+          () =>
+            page.evaluate(() => {
+              const svg = document.getElementById('net-diagram');
+              const canvas = document.getElementById('net-heat');
+              const s = canvas.width / svg.viewBox.baseVal.width;
+              const ctx = canvas.getContext('2d');
+              return [...svg.querySelectorAll('line.nd-link')].slice(0, 5).every((l) => {
+                const x = ((l.x1.baseVal.value + l.x2.baseVal.value) / 2) * s;
+                const y = ((l.y1.baseVal.value + l.y2.baseVal.value) / 2) * s;
+                return ctx.getImageData(Math.round(x), Math.round(y), 1, 1).data[3] > 0;
+              });
+            }),
+          { timeout: 10000, message: 'the links painted' },
+        );
         // A link's weight on hover (its title), and the neurons' labels name their weights.
         await page.locator('#net-diagram line.nd-link').first().hover({ force: true });
         const title = await waitFor(() => page.locator('#net-diagram line.nd-link').first().evaluate((l) => l.textContent), { message: 'the hover text' });
