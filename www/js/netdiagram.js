@@ -49,7 +49,6 @@ export class NetworkDiagram {
     this.key = '';
     this.selected = [0, 0];
     this.neurons = []; // [layer][index] -> <g>
-    this.links = []; // [layer] -> <line>[] row-major nout x nin
     this.codes = []; // [layer] -> Int32Array: each link's written style
     this.buildJob = 0;
     svg.addEventListener('keydown', (ev) => this.onKey(ev));
@@ -112,13 +111,13 @@ export class NetworkDiagram {
     let k = 0;
     const slice = () => {
       if (this.linkJob !== slice) return; // a new network: its own pass
-      for (let drawn = 0; l < this.links.length && drawn < LINKS_PER_SLICE; drawn++) {
+      for (let drawn = 0; l < this.codes.length && drawn < LINKS_PER_SLICE; drawn++) {
         const code = this.codes[l][k];
         const nin = this.sizes[l];
         if (code >= 0) strokeLink(ctx, this.nodes[l][k % nin], this.nodes[l + 1][Math.floor(k / nin)], code, s);
         if (++k === this.codes[l].length) [l, k] = [l + 1, 0];
       }
-      if (l < this.links.length) {
+      if (l < this.codes.length) {
         requestAnimationFrame(slice);
         return;
       }
@@ -282,7 +281,6 @@ export class NetworkDiagram {
     // The links, made a slice per frame: at 6 x 32 neurons there are over 5,000, and making
     // them all in one task would hold the page for a tenth of a second. Each link is styled
     // by the next setNetwork (its code is -1 until then).
-    this.links = sizes.slice(1).map(() => []);
     this.codes = sizes.slice(1).map((n, l) => new Int32Array(n * sizes[l]).fill(-1));
     const job = ++this.buildJob;
     this.linkJob = null; // a pass over the old links stops
@@ -302,7 +300,6 @@ export class NetworkDiagram {
         line.dataset.l = String(l - 1);
         line.dataset.k = String(k);
         linksG.append(line);
-        this.links[l - 1].push(line);
         if (++k === nin * sizes[l]) [l, k] = [l + 1, 0];
       }
       if (l < L) requestAnimationFrame(makeLinks);
