@@ -176,10 +176,10 @@ fn shown(j: &Json) -> String {
 /// (`hidden[1] must be a whole number from 1 to 32; got "x"`). Only the type is checked
 /// here: ranges and limits are [`settings::settle`]'s.
 fn typed(s: &settings::Setting, j: &Json) -> Result<Val, String> {
+    // What was given, as `shown` writes it, a number in quotes too (as links echo it).
     let got = |x: &Json| match x {
         Json::Num(v) => settings::echo(&settings::num_text(*v)),
-        Json::Str(t) => settings::echo(t),
-        other => other.kind().to_string(),
+        other => shown(other),
     };
     let whole = |x: &Json| match x {
         Json::Num(v) if v.fract() == 0.0 && *v >= 0.0 => Some(*v),

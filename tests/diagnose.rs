@@ -36,24 +36,24 @@ fn page_config(learning_rate: f64, optimizer: OptimizerKind) -> TrainConfig {
     }
 }
 
+/// The page's default network (2-16-16-1) with `activation`, trained with `config`.
+fn page_trainer(activation: Activation, config: TrainConfig, seed: u64) -> Trainer {
+    Trainer::new(Mlp::new(2, &[16, 16], 1, activation, seed), config, seed)
+}
+
 fn moons() -> Vec<Point> {
     Dataset::Moons.generate(100, 0.1, 1337)
 }
 
 #[test]
 fn the_default_run_raises_no_alarm() {
-    let model = Mlp::new(2, &[16, 16], 1, Activation::Relu, 1337);
-    let found = run(
-        Trainer::new(model, page_config(0.1, OptimizerKind::Sgd), 1337),
-        &moons(),
-        3000,
-    );
-    assert_eq!(found, vec![]);
+    let trainer = page_trainer(Activation::Relu, page_config(0.1, OptimizerKind::Sgd), 1337);
+    assert_eq!(run(trainer, &moons(), 3000), vec![]);
     // Nor the default network on the other two-class sets, seeds of its own.
     for dataset in [Dataset::Circles, Dataset::Xor, Dataset::Gaussians] {
         for seed in [1, 2, 3] {
-            let model = Mlp::new(2, &[16, 16], 1, Activation::Relu, seed);
-            let trainer = Trainer::new(model, page_config(0.1, OptimizerKind::Sgd), seed);
+            let config = page_config(0.1, OptimizerKind::Sgd);
+            let trainer = page_trainer(Activation::Relu, config, seed);
             let found = run(trainer, &dataset.generate(100, 0.1, seed), 2000);
             assert_eq!(found, vec![], "{dataset:?} seed {seed}");
         }
@@ -65,12 +65,11 @@ fn the_default_run_raises_no_alarm() {
 #[test]
 fn a_loss_that_blew_up_in_the_first_steps_is_said() {
     for lr_decay in [false, true] {
-        let model = Mlp::new(2, &[16, 16], 1, Activation::Relu, 1337);
         let config = TrainConfig {
             lr_decay,
             ..page_config(10.0, OptimizerKind::Sgd)
         };
-        let found = run(Trainer::new(model, config, 1337), &moons(), 1000);
+        let found = run(page_trainer(Activation::Relu, config, 1337), &moons(), 1000);
         assert!(
             found.iter().any(|f| matches!(f, Finding::LossGrew { .. })),
             "decay {lr_decay}: {found:?}"
@@ -81,12 +80,12 @@ fn a_loss_that_blew_up_in_the_first_steps_is_said() {
 /// tanh at learning rate 10: no ReLU dies and the loss stays finite, but it never falls.
 #[test]
 fn a_network_that_never_improves_is_said() {
-    let model = Mlp::new(2, &[16, 16], 1, Activation::Tanh, 1337);
-    let found = run(
-        Trainer::new(model, page_config(10.0, OptimizerKind::Sgd), 1337),
-        &moons(),
-        3000,
+    let trainer = page_trainer(
+        Activation::Tanh,
+        page_config(10.0, OptimizerKind::Sgd),
+        1337,
     );
+    let found = run(trainer, &moons(), 3000);
     let stalled = found
         .iter()
         .find(|f| matches!(f, Finding::Stalled { .. }))
@@ -139,8 +138,7 @@ fn a_too_high_learning_rate_gets_a_notice_with_its_cure() {
     // SGD and Adam at learning rate 10 on moons: finite losses, a network that stopped
     // learning, and a notice that names the learning rate.
     for optimizer in [OptimizerKind::Sgd, OptimizerKind::Adam] {
-        let model = Mlp::new(2, &[16, 16], 1, Activation::Relu, 1337);
-        let trainer = Trainer::new(model, page_config(10.0, optimizer), 1337);
+        let trainer = page_trainer(Activation::Relu, page_config(10.0, optimizer), 1337);
         let found = run(trainer, &moons(), 2000);
         let text: Vec<String> = found.iter().map(Finding::message).collect();
         assert!(
