@@ -312,7 +312,8 @@ describe('lessons: features, classes, regression, CSV, stops', { timeout: 120000
         await page.setInputFiles('#csv-file', file);
         await page.locator('#notices li', { hasText: `"${name}": Imported` }).waitFor({ timeout: 10000 });
         await waitFor(() => page.evaluate((g) => globalThis.playground.counters.snapshots > g, gen), { message: 'a snapshot after the import' });
-        assert.equal(await pointTotal(page), csvRowCount(file), `${name}: the points readout`);
+        // The readouts are drawn in the frame after the snapshot: wait for that frame.
+        await waitFor(async () => (await pointTotal(page)) === csvRowCount(file), { message: `${name}: the points readout shows ${csvRowCount(file)}` });
         assert.equal((await pointRows(page)).length, csvRowCount(file), `${name}: the points`);
         assert.equal(await page.inputValue('#problem'), want.problem, `${name}: problem`);
         assert.equal(await page.isChecked('#ds-custom'), true, `${name}: custom data`);
@@ -381,7 +382,7 @@ describe('lessons: features, classes, regression, CSV, stops', { timeout: 120000
       await page.click('#csv-paste-import');
       await page.locator('#notices li', { hasText: 'Pasted text: Imported 5 points' }).waitFor({ timeout: 10000 });
       await waitFor(async () => (await pointRows(page)).length === 5, { message: 'five pasted points' });
-      assert.equal(await pointTotal(page), 5);
+      await waitFor(async () => (await pointTotal(page)) === 5, { message: 'the points readout shows 5' });
       assert.equal(await page.inputValue('#problem'), 'classification');
       assert.equal(await page.isDisabled('#classes'), false);
       assert.equal(await page.inputValue('#classes'), '2');
