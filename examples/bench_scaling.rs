@@ -9,12 +9,16 @@
 //! cargo run --release --example bench_scaling -- --dump 16x100   # the workload as JSON
 //! ```
 //!
+//! `--kernels baseline` times the tape's baseline kernels (SSE2) instead of the best this CPU
+//! runs (AVX where present).
+//!
 //! `--dump WxN` prints the workload instead (points, labels, and the weights and biases layer
 //! by layer as `[nin][nout]` matrices), so the peer (scripts/jax_peer.py) runs the very same.
 
 use micrograd_playground::bench::step_config;
 use micrograd_playground::data::Dataset;
 use micrograd_playground::nn::{Activation, Mlp};
+use micrograd_playground::tape::Kernels;
 use micrograd_playground::train::Trainer;
 use std::time::Instant;
 
@@ -22,7 +26,22 @@ use std::time::Instant;
 const SEED: u64 = 7;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let kernels = match args.iter().position(|a| a == "--kernels") {
+        Some(i) => {
+            let k = args.get(i + 1).cloned().unwrap_or_default();
+            args.drain(i..(i + 2).min(args.len()));
+            match k.as_str() {
+                "baseline" => Kernels::Baseline,
+                "avx" => Kernels::Avx,
+                _ => {
+                    eprintln!("error: --kernels takes baseline or avx; got {k:?}");
+                    std::process::exit(2);
+                }
+            }
+        }
+        None => Kernels::best(),
+    };
     let parse = |s: &str| -> Result<(usize, usize), String> {
         let (w, n) = s
             .split_once('x')
@@ -43,7 +62,7 @@ fn main() {
     } else {
         args.iter().try_for_each(|s| {
             let (w, n) = parse(s)?;
-            let (us, loss) = time(w, n);
+            let (us, loss) = time(w, n, kernels);
             println!("{{\"w\": {w}, \"n\": {n}, \"us\": {us}, \"loss\": {loss}}}");
             Ok(())
         })
@@ -61,9 +80,10 @@ fn workload(w: usize, n: usize) -> (Mlp, Vec<micrograd_playground::data::Point>)
 }
 
 /// Microseconds per tape step (median of 7 rounds of about 50 ms each) and the first loss.
-fn time(w: usize, n: usize) -> (f64, f64) {
+fn time(w: usize, n: usize, kernels: Kernels) -> (f64, f64) {
     let (model, pts) = workload(w, n);
     let mut t = Trainer::new(model, step_config(), 0);
+    t.set_kernels(kernels);
     let loss = t.step(&pts).loss;
     // Steps per round: about 50 ms of work, from one timed step.
     let t0 = Instant::now();

@@ -187,6 +187,90 @@ mod imp {
 
 pub use imp::F64x2;
 
+/// Four `f64` lanes: the unit of the tape's kernels. Sums that run across a batch (a weight's
+/// gradient) keep one lane per sample modulo 4 and add them as `(l0 + l1) + (l2 + l3)`, so
+/// every implementation gives the same bits: two [`F64x2`] ([`Pair`], everywhere), or one
+/// AVX register ([`Avx`], x86-64 CPUs that have it, chosen at run time).
+pub trait Quad: Copy {
+    fn splat(x: f64) -> Self;
+    /// The first four values of `s` (panics if it has fewer).
+    fn load(s: &[f64]) -> Self;
+    /// Stores the four lanes into the first four values of `s` (panics if it has fewer).
+    fn store(self, s: &mut [f64]);
+    fn add(self, b: Self) -> Self;
+    fn mul(self, b: Self) -> Self;
+    /// `self + a * b`, rounded after the multiply and after the add (never fused).
+    #[inline(always)]
+    fn add_mul(self, a: Self, b: Self) -> Self {
+        self.add(a.mul(b))
+    }
+}
+
+/// Four lanes as two [`F64x2`]: SSE2 on x86-64, simd128 in wasm.
+#[derive(Clone, Copy)]
+pub struct Pair(F64x2, F64x2);
+
+impl Quad for Pair {
+    #[inline(always)]
+    fn splat(x: f64) -> Self {
+        Pair(F64x2::splat(x), F64x2::splat(x))
+    }
+    #[inline(always)]
+    fn load(s: &[f64]) -> Self {
+        let s = &s[..4];
+        Pair(F64x2::load(s), F64x2::load(&s[2..]))
+    }
+    #[inline(always)]
+    fn store(self, s: &mut [f64]) {
+        let s = &mut s[..4];
+        self.0.store(s);
+        self.1.store(&mut s[2..]);
+    }
+    #[inline(always)]
+    fn add(self, b: Self) -> Self {
+        Pair(self.0 + b.0, self.1 + b.1)
+    }
+    #[inline(always)]
+    fn mul(self, b: Self) -> Self {
+        Pair(self.0 * b.0, self.1 * b.1)
+    }
+}
+
+/// Four lanes in one AVX register. Only code compiled with AVX enabled, and run after
+/// checking that the CPU has it, may use this type (see `Tape::forward`): its methods call
+/// AVX instructions unconditionally.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+pub struct Avx(core::arch::x86_64::__m256d);
+
+// SAFETY (every `unsafe` below): `Avx` is only used where AVX is present (see its docs);
+// loads and stores are the unaligned forms on slices checked to hold four f64s.
+#[cfg(target_arch = "x86_64")]
+impl Quad for Avx {
+    #[inline(always)]
+    fn splat(x: f64) -> Self {
+        Avx(unsafe { core::arch::x86_64::_mm256_set1_pd(x) })
+    }
+    #[inline(always)]
+    fn load(s: &[f64]) -> Self {
+        let s = &s[..4];
+        Avx(unsafe { core::arch::x86_64::_mm256_loadu_pd(s.as_ptr()) })
+    }
+    #[inline(always)]
+    fn store(self, s: &mut [f64]) {
+        let s = &mut s[..4];
+        unsafe { core::arch::x86_64::_mm256_storeu_pd(s.as_mut_ptr(), self.0) }
+    }
+    #[inline(always)]
+    fn add(self, b: Self) -> Self {
+        Avx(unsafe { core::arch::x86_64::_mm256_add_pd(self.0, b.0) })
+    }
+    #[inline(always)]
+    fn mul(self, b: Self) -> Self {
+        Avx(unsafe { core::arch::x86_64::_mm256_mul_pd(self.0, b.0) })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::F64x2;

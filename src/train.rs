@@ -12,7 +12,7 @@ use crate::loss::{self, Loss, Task};
 use crate::nn::Mlp;
 use crate::optim::{Optimizer, OptimizerKind};
 use crate::rng::Rng;
-use crate::tape::Tape;
+use crate::tape::{Kernels, Tape};
 use serde::{Deserialize, Serialize};
 
 /// Samples per replay of the tape: large enough for long vectorized loops, small enough that
@@ -185,6 +185,12 @@ impl Trainer {
     }
 
     /// The gradient of the last step, one per parameter.
+    /// The tape's kernels: [`Kernels::best`] for this CPU unless set (every choice gives the
+    /// same bits; benchmarks compare them). Returns what is used.
+    pub fn set_kernels(&mut self, k: Kernels) -> Kernels {
+        self.tape.set_kernels(k)
+    }
+
     pub fn grads(&self) -> &[f64] {
         &self.grads
     }

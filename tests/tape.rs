@@ -6,7 +6,7 @@
 
 use micrograd_playground::engine::{Graph, Value};
 use micrograd_playground::nn::{Activation, Mlp};
-use micrograd_playground::tape::Tape;
+use micrograd_playground::tape::{Kernels, Tape};
 use proptest::prelude::*;
 
 /// One step of a random expression: a chain `start + a0*b0 + ...` over the pool, or a unary op.
@@ -158,6 +158,82 @@ proptest! {
         for (k, want) in sums.iter().enumerate() {
             let got = tape.uniform_grad(k);
             prop_assert!((got - want).abs() <= 1e-11 * (1.0 + want.abs()), "param {k}: {got} vs {want}");
+        }
+    }
+}
+
+/// Replays `tape` (inputs already set) with `kernels`; returns the bits of the output's values,
+/// the batch inputs' gradients and the uniforms' gradients.
+fn replay_bits(tape: &mut Tape, kernels: Kernels, out: usize, uniforms: usize) -> Vec<u64> {
+    assert_eq!(tape.set_kernels(kernels), kernels);
+    tape.forward();
+    tape.backward(&[(out, 1.0)]);
+    let mut bits: Vec<u64> = tape.values(out).iter().map(|v| v.to_bits()).collect();
+    for k in 0..uniforms {
+        bits.push(tape.uniform_grad(k).to_bits());
+    }
+    bits
+}
+
+/// Every kernel this CPU runs, the baseline first.
+fn kernels_here() -> Vec<Kernels> {
+    [Kernels::Baseline, Kernels::Avx]
+        .into_iter()
+        .filter(|k| k.available())
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The wider kernels (AVX, where the CPU has it) give the baseline's results bit for bit:
+    /// on random expressions (every operand layout of a chain) and on networks (paired and
+    /// blocked neurons), at batch sizes that leave partial blocks.
+    #[test]
+    fn every_kernel_gives_the_same_bits(
+        steps in prop::collection::vec(step(), 1..8),
+        hidden in prop::collection::vec(1usize..12, 1..4),
+        n in 1usize..70,
+        seed in 0u64..500,
+    ) {
+        let xs: Vec<f64> = (0..n).map(|s| ((s * 7 + 3) as f64 * 0.61).sin()).collect();
+        let ys: Vec<f64> = (0..n).map(|s| ((s * 5 + 1) as f64 * 0.37).cos()).collect();
+        let fill = |tape: &mut Tape, uniforms: &[f64]| {
+            tape.set_len(n);
+            tape.batch_input_mut(0).copy_from_slice(&xs);
+            tape.batch_input_mut(1).copy_from_slice(&ys);
+            for (k, &u) in uniforms.iter().enumerate() {
+                tape.set_uniform(k, u);
+            }
+        };
+
+        let g = Graph::new();
+        let uniforms = [0.7, -1.1, 0.3];
+        let leaves: Vec<Value> = [0.0, 0.0].iter().chain(&uniforms).map(|&v| g.value(v)).collect();
+        let out = build(&g, &leaves, &steps);
+        let mut tape = Tape::record(&g, &leaves[..2], &leaves[2..], &[out], 80);
+        fill(&mut tape, &uniforms);
+        let runs: Vec<Vec<u64>> = kernels_here()
+            .into_iter()
+            .map(|k| replay_bits(&mut tape, k, out.id(), 3))
+            .collect();
+        for r in &runs[1..] {
+            prop_assert_eq!(r, &runs[0], "an expression");
+        }
+
+        let model = Mlp::new(2, &hidden, 1, Activation::Relu, seed);
+        let g = Graph::new();
+        let p = model.leaves(&g);
+        let inputs = [g.value(0.0), g.value(0.0)];
+        let out = model.forward(&p, &inputs)[0];
+        let mut tape = Tape::record(&g, &inputs, &p, &[out], 80);
+        fill(&mut tape, &model.params);
+        let runs: Vec<Vec<u64>> = kernels_here()
+            .into_iter()
+            .map(|k| replay_bits(&mut tape, k, out.id(), model.params.len()))
+            .collect();
+        for r in &runs[1..] {
+            prop_assert_eq!(r, &runs[0], "a network");
         }
     }
 }

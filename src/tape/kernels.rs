@@ -3,11 +3,12 @@
 //! Each kernel runs one instruction over a batch. An op's forward kernel sits next to its
 //! backward kernels, and a chain's forward block next to its backward; the local derivatives
 //! themselves come from [`Op::eval`] and [`Op::local_grads`], so the replay cannot disagree
-//! with the dynamic graph. Hot loops use [`F64x2`] where the compiler would leave them scalar.
+//! with the dynamic graph. The chains' loops are written for [`Quad`] (four lanes: two SSE2 or
+//! simd128 registers, or one AVX register), which the replay picks by the CPU.
 
 use super::{Kind, TermKind, TermSlot};
 use crate::engine::Op;
-use crate::simd::F64x2;
+use crate::simd::Quad;
 
 // Op codes for const generics: with the op a compile-time constant inside each kernel, the
 // `match` in `Op::eval`/`Op::local_grads` folds away and the loops vectorize. Only the ops of
@@ -247,51 +248,51 @@ pub(super) enum Start {
     Uniform(f64),
 }
 
-/// A chain's forward pass on the `2 * H` samples from `s0`: `o = start + x0*y0 + x1*y1 + ...`,
+/// A chain's forward pass on the `4 * H` samples from `s0`: `o = start + x0*y0 + x1*y1 + ...`,
 /// in that order, with the sums in registers throughout.
 #[inline(always)]
-pub(super) fn chain_block<const H: usize>(
+pub(super) fn chain_block<Q: Quad, const H: usize>(
     o: &mut [f64],
     val: &[f64],
     start: Start,
     slots: &[TermSlot],
     s0: usize,
 ) {
-    let mut acc: [F64x2; H] = match start {
-        Start::Row(at) => std::array::from_fn(|k| F64x2::load(&val[at + s0 + 2 * k..])),
-        Start::Uniform(c) => [F64x2::splat(c); H],
+    let mut acc: [Q; H] = match start {
+        Start::Row(at) => std::array::from_fn(|k| Q::load(&val[at + s0 + 4 * k..])),
+        Start::Uniform(c) => [Q::splat(c); H],
     };
-    let block = |o: usize| -> &[f64] { &val[o + s0..o + s0 + 2 * H] };
+    let block = |o: usize| -> &[f64] { &val[o + s0..o + s0 + 4 * H] };
     for t in slots {
         match t.kind {
             TermKind::SV => {
-                let (a, y) = (F64x2::splat(val[t.x]), block(t.y));
+                let (a, y) = (Q::splat(val[t.x]), block(t.y));
                 for (k, r) in acc.iter_mut().enumerate() {
-                    *r = r.add_mul(a, F64x2::load(&y[2 * k..]));
+                    *r = r.add_mul(a, Q::load(&y[4 * k..]));
                 }
             }
             TermKind::VS => {
-                let (x, b) = (block(t.x), F64x2::splat(val[t.y]));
+                let (x, b) = (block(t.x), Q::splat(val[t.y]));
                 for (k, r) in acc.iter_mut().enumerate() {
-                    *r = r.add_mul(F64x2::load(&x[2 * k..]), b);
+                    *r = r.add_mul(Q::load(&x[4 * k..]), b);
                 }
             }
             TermKind::VV | TermKind::SameV => {
                 let (x, y) = (block(t.x), block(t.y));
                 for (k, r) in acc.iter_mut().enumerate() {
-                    *r = r.add_mul(F64x2::load(&x[2 * k..]), F64x2::load(&y[2 * k..]));
+                    *r = r.add_mul(Q::load(&x[4 * k..]), Q::load(&y[4 * k..]));
                 }
             }
             TermKind::SS | TermKind::SameS => {
-                let c = F64x2::splat(val[t.x] * val[t.y]);
+                let c = Q::splat(val[t.x] * val[t.y]);
                 for r in acc.iter_mut() {
-                    *r = *r + c;
+                    *r = r.add(c);
                 }
             }
         }
     }
     for (k, a) in acc.iter().enumerate() {
-        a.store(&mut o[2 * k..]);
+        a.store(&mut o[4 * k..]);
     }
 }
 
@@ -299,22 +300,27 @@ pub(super) fn chain_block<const H: usize>(
 /// every product, and each `x * y` then gives `y * go` to `x` and `x * go` to `y` (summed over
 /// the batch for a uniform operand). `grad` holds every node before the chain's output.
 #[inline(always)]
-pub(super) fn chain_terms_backward(slots: &[TermSlot], val: &[f64], grad: &mut [f64], go: &[f64]) {
+pub(super) fn chain_terms_backward<Q: Quad>(
+    slots: &[TermSlot],
+    val: &[f64],
+    grad: &mut [f64],
+    go: &[f64],
+) {
     let n = go.len();
     for t in slots {
         let (x, y) = (t.x, t.y);
         match t.kind {
             TermKind::SV => {
-                let d = scale_and_dot(&mut grad[y..y + n], val[x], &val[y..y + n], go);
+                let d = scale_and_dot::<Q>(&mut grad[y..y + n], val[x], &val[y..y + n], go);
                 grad[x] += d;
             }
             TermKind::VS => {
-                let d = scale_and_dot(&mut grad[x..x + n], val[y], &val[x..x + n], go);
+                let d = scale_and_dot::<Q>(&mut grad[x..x + n], val[y], &val[x..x + n], go);
                 grad[y] += d;
             }
             TermKind::VV => {
                 let (gx, gy) = two_rows(grad, x, n, y, n);
-                chain_backward(gx, gy, &val[x..x + n], &val[y..y + n], go);
+                chain_backward::<Q>(gx, gy, &val[x..x + n], &val[y..y + n], go);
             }
             TermKind::SS => {
                 let total = lanes_sum(n, |s| go[s]);
@@ -331,7 +337,7 @@ pub(super) fn chain_terms_backward(slots: &[TermSlot], val: &[f64], grad: &mut [
 /// Backward of a product `x * y` inside a chain with gradient `go`: `gx += y * go`,
 /// `gy += x * go` (summed over the batch for a uniform operand).
 #[inline(always)]
-fn chain_backward(gx: &mut [f64], gy: &mut [f64], x: &[f64], y: &[f64], go: &[f64]) {
+fn chain_backward<Q: Quad>(gx: &mut [f64], gy: &mut [f64], x: &[f64], y: &[f64], go: &[f64]) {
     let n = go.len();
     match (x.len() == n, y.len() == n) {
         (true, true) => {
@@ -340,8 +346,8 @@ fn chain_backward(gx: &mut [f64], gy: &mut [f64], x: &[f64], y: &[f64], go: &[f6
                 gy[s] += x[s] * go[s];
             }
         }
-        (false, true) => gx[0] += scale_and_dot(gy, x[0], y, go),
-        (true, false) => gy[0] += scale_and_dot(gx, y[0], x, go),
+        (false, true) => gx[0] += scale_and_dot::<Q>(gy, x[0], y, go),
+        (true, false) => gy[0] += scale_and_dot::<Q>(gx, y[0], x, go),
         (false, false) => {
             let total = lanes_sum(n, |s| go[s]);
             gx[0] += y[0] * total;
@@ -353,28 +359,23 @@ fn chain_backward(gx: &mut [f64], gy: &mut [f64], x: &[f64], y: &[f64], go: &[f6
 /// One pass for a product `w * v` with `w` uniform: `gv += w * go` per sample, and returns
 /// `sum(v * go)` (w's gradient), summed in four lanes so it vectorizes.
 #[inline(always)]
-fn scale_and_dot(gv: &mut [f64], w: f64, v: &[f64], go: &[f64]) -> f64 {
+fn scale_and_dot<Q: Quad>(gv: &mut [f64], w: f64, v: &[f64], go: &[f64]) -> f64 {
     let n = go.len();
     let (gv, v) = (&mut gv[..n], &v[..n]);
-    let wv = F64x2::splat(w);
-    // Lanes (0, 1) and (2, 3) of the four: sample s goes to lane s % 4.
-    let mut acc = [F64x2::splat(0.0); 2];
+    let wv = Q::splat(w);
+    // Sample s goes to lane s % 4.
+    let mut acc = Q::splat(0.0);
     let full = n / 4 * 4;
     for ((g4, v4), d4) in gv
         .chunks_exact_mut(4)
         .zip(v.chunks_exact(4))
         .zip(go.chunks_exact(4))
     {
-        for (t, a) in acc.iter_mut().enumerate() {
-            let d = F64x2::load(&d4[2 * t..]);
-            let g = &mut g4[2 * t..];
-            F64x2::load(g).add_mul(wv, d).store(g);
-            *a = a.add_mul(F64x2::load(&v4[2 * t..]), d);
-        }
+        let d = Q::load(d4);
+        Q::load(g4).add_mul(wv, d).store(g4);
+        acc = acc.add_mul(Q::load(v4), d);
     }
-    let [a0, a1] = acc[0].to_array();
-    let [a2, a3] = acc[1].to_array();
-    let mut acc = [a0, a1, a2, a3];
+    let mut acc = lanes(acc);
     for s in full..n {
         gv[s] += w * go[s];
         acc[s - full] += v[s] * go[s];
@@ -382,14 +383,22 @@ fn scale_and_dot(gv: &mut [f64], w: f64, v: &[f64], go: &[f64]) -> f64 {
     (acc[0] + acc[1]) + (acc[2] + acc[3])
 }
 
+/// A quad's four lanes.
+#[inline(always)]
+fn lanes<Q: Quad>(q: Q) -> [f64; 4] {
+    let mut l = [0.0; 4];
+    q.store(&mut l);
+    l
+}
+
 // Two chains of a layer run as a pair (see `Instr::Pair`): both are `uniform start + sum of
 // uniform weight * row`, over the same rows.
 
-/// A pair's forward pass on the `2 * H` samples from `s0`: each chain's sum in the recorded
+/// A pair's forward pass on the `4 * H` samples from `s0`: each chain's sum in the recorded
 /// order, as [`chain_block`] adds it, with every row loaded once for both.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub(super) fn pair_block<const H: usize>(
+pub(super) fn pair_block<Q: Quad, const H: usize>(
     oa: &mut [f64],
     ob: &mut [f64],
     val: &[f64],
@@ -398,20 +407,20 @@ pub(super) fn pair_block<const H: usize>(
     sb: &[TermSlot],
     s0: usize,
 ) {
-    let mut a = [F64x2::splat(ia); H];
-    let mut b = [F64x2::splat(ib); H];
+    let mut a = [Q::splat(ia); H];
+    let mut b = [Q::splat(ib); H];
     for (ta, tb) in sa.iter().zip(sb) {
-        let (wa, wb) = (F64x2::splat(val[ta.x]), F64x2::splat(val[tb.x]));
-        let y = &val[ta.y + s0..ta.y + s0 + 2 * H];
+        let (wa, wb) = (Q::splat(val[ta.x]), Q::splat(val[tb.x]));
+        let y = &val[ta.y + s0..ta.y + s0 + 4 * H];
         for k in 0..H {
-            let v = F64x2::load(&y[2 * k..]);
+            let v = Q::load(&y[4 * k..]);
             a[k] = a[k].add_mul(wa, v);
             b[k] = b[k].add_mul(wb, v);
         }
     }
     for k in 0..H {
-        a[k].store(&mut oa[2 * k..]);
-        b[k].store(&mut ob[2 * k..]);
+        a[k].store(&mut oa[4 * k..]);
+        b[k].store(&mut ob[4 * k..]);
     }
 }
 
@@ -419,7 +428,7 @@ pub(super) fn pair_block<const H: usize>(
 /// `gv += wb * go_b` then `gv += wa * go_a` (the order the two chains gave them one after the
 /// other), and each weight's gradient `sum(v * go)` summed as [`scale_and_dot`] sums it.
 #[inline(always)]
-pub(super) fn pair_terms_backward(
+pub(super) fn pair_terms_backward<Q: Quad>(
     sa: &[TermSlot],
     sb: &[TermSlot],
     val: &[f64],
@@ -430,33 +439,21 @@ pub(super) fn pair_terms_backward(
     let full = n / 4 * 4;
     for (ta, tb) in sa.iter().zip(sb) {
         let (wa, wb) = (val[ta.x], val[tb.x]);
-        let (wva, wvb) = (F64x2::splat(wa), F64x2::splat(wb));
+        let (wva, wvb) = (Q::splat(wa), Q::splat(wb));
         let v = &val[ta.y..ta.y + n];
         let gv = &mut grad[ta.y..ta.y + n];
-        let (mut da, mut db) = ([F64x2::splat(0.0); 2], [F64x2::splat(0.0); 2]);
+        let (mut da, mut db) = (Q::splat(0.0), Q::splat(0.0));
         for (((g4, v4), a4), b4) in gv
             .chunks_exact_mut(4)
             .zip(v.chunks_exact(4))
             .zip(ga.chunks_exact(4))
             .zip(gb.chunks_exact(4))
         {
-            for t in 0..2 {
-                let (x, ya, yb) = (
-                    F64x2::load(&v4[2 * t..]),
-                    F64x2::load(&a4[2 * t..]),
-                    F64x2::load(&b4[2 * t..]),
-                );
-                let g = &mut g4[2 * t..];
-                F64x2::load(g).add_mul(wvb, yb).add_mul(wva, ya).store(g);
-                da[t] = da[t].add_mul(x, ya);
-                db[t] = db[t].add_mul(x, yb);
-            }
+            let (x, ya, yb) = (Q::load(v4), Q::load(a4), Q::load(b4));
+            Q::load(g4).add_mul(wvb, yb).add_mul(wva, ya).store(g4);
+            da = da.add_mul(x, ya);
+            db = db.add_mul(x, yb);
         }
-        let lanes = |acc: [F64x2; 2]| {
-            let [a0, a1] = acc[0].to_array();
-            let [a2, a3] = acc[1].to_array();
-            [a0, a1, a2, a3]
-        };
         let (mut la, mut lb) = (lanes(da), lanes(db));
         for s in full..n {
             gv[s] += wb * gb[s];

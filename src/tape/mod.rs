@@ -99,6 +99,39 @@ enum TermKind {
 /// Marks a node whose value is not stored (a fused product or partial sum).
 const NOWHERE: usize = usize::MAX;
 
+/// Which vector instructions the replay's kernels use. Every choice gives the same results,
+/// bit for bit: each lane does the same IEEE multiplies and adds in the same order (no fused
+/// multiply-add), and sums across the batch keep four lanes whatever the register width.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernels {
+    /// Two f64 lanes per instruction: SSE2 on x86-64, simd128 in wasm, scalar elsewhere.
+    Baseline,
+    /// Four f64 lanes per instruction: AVX, on x86-64 CPUs that have it.
+    Avx,
+}
+
+impl Kernels {
+    /// The widest kernels this CPU runs.
+    pub fn best() -> Kernels {
+        if Kernels::Avx.available() {
+            Kernels::Avx
+        } else {
+            Kernels::Baseline
+        }
+    }
+
+    /// Whether this CPU runs them.
+    pub fn available(self) -> bool {
+        match self {
+            Kernels::Baseline => true,
+            #[cfg(target_arch = "x86_64")]
+            Kernels::Avx => std::arch::is_x86_feature_detected!("avx"),
+            #[cfg(not(target_arch = "x86_64"))]
+            Kernels::Avx => false,
+        }
+    }
+}
+
 /// A recorded graph, replayed over batches of up to `capacity` samples.
 #[derive(Clone, Debug)]
 pub struct Tape {
@@ -121,9 +154,24 @@ pub struct Tape {
     len: usize,
     val: Vec<f64>,
     grad: Vec<f64>,
+    /// Only ever `Avx` when the CPU has AVX: the replay relies on it.
+    kernels: Kernels,
 }
 
 impl Tape {
+    /// The kernels the replay uses ([`Kernels::best`] unless set).
+    pub fn kernels(&self) -> Kernels {
+        self.kernels
+    }
+
+    /// Uses `k` if this CPU runs it (else keeps the current kernels); returns what is used.
+    pub fn set_kernels(&mut self, k: Kernels) -> Kernels {
+        if k.available() {
+            self.kernels = k;
+        }
+        self.kernels
+    }
+
     pub fn capacity(&self) -> usize {
         self.cap
     }

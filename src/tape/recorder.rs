@@ -2,7 +2,7 @@
 //! nodes fuse into chains, and where each stored node's values live in the buffers.
 
 use super::kernels::PAD;
-use super::{ChainRef, Instr, Kind, Tape, TermKind, TermSlot, NOWHERE};
+use super::{ChainRef, Instr, Kernels, Kind, Tape, TermKind, TermSlot, NOWHERE};
 use crate::engine::{Graph, Op, Value};
 
 /// A chain being collected while recording: its start, its last node, its products.
@@ -126,6 +126,7 @@ impl Tape {
             len: 0,
             val: Vec::new(),
             grad: Vec::new(),
+            kernels: Kernels::best(),
         };
         tape.layout(capacity.max(1));
         tape

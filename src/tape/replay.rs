@@ -1,15 +1,55 @@
 //! Replaying a [`Tape`] over a batch: the forward pass in recorded order, then the reverse
-//! sweep. Each instruction picks its operands' rows and hands them to a kernel.
+//! sweep. Each instruction picks its operands' rows and hands them to a kernel. Both passes
+//! are written once, for any [`Quad`], and compiled twice on x86-64: for the baseline (SSE2)
+//! and with AVX enabled, which the tape uses when the CPU has it ([`Kernels`]).
 
 use super::kernels::{
     add_into, chain_block, chain_terms_backward, op_backward_pair, op_backward_same, op_forward,
     pair_block, pair_terms_backward, two_rows, Start, LANES, PAD,
 };
+#[cfg(target_arch = "x86_64")]
+use super::Kernels;
 use super::{Instr, Tape};
+#[cfg(target_arch = "x86_64")]
+use crate::simd::Avx;
+use crate::simd::{Pair, Quad};
 
 impl Tape {
     /// Runs every instruction over the batch, in recorded order.
     pub fn forward(&mut self) {
+        #[cfg(target_arch = "x86_64")]
+        if self.kernels == Kernels::Avx {
+            // SAFETY: `kernels` is `Avx` only when the CPU has AVX (`Tape::set_kernels`).
+            return unsafe { self.forward_avx() };
+        }
+        self.forward_in::<Pair>();
+    }
+
+    /// Reverse sweep: zeroes all gradients, seeds each `(node, g)` with `g` (on every sample of a
+    /// row), then applies the chain rule from the last instruction to the first.
+    pub fn backward(&mut self, seeds: &[(usize, f64)]) {
+        #[cfg(target_arch = "x86_64")]
+        if self.kernels == Kernels::Avx {
+            // SAFETY: as in `forward`.
+            return unsafe { self.backward_avx(seeds) };
+        }
+        self.backward_in::<Pair>(seeds);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx")]
+    unsafe fn forward_avx(&mut self) {
+        self.forward_in::<Avx>();
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx")]
+    unsafe fn backward_avx(&mut self, seeds: &[(usize, f64)]) {
+        self.backward_in::<Avx>(seeds);
+    }
+
+    #[inline(always)]
+    fn forward_in<Q: Quad>(&mut self) {
         let Tape {
             code,
             slots,
@@ -62,11 +102,11 @@ impl Tape {
                     let wide = *len / LANES * LANES;
                     for s0 in (0..wide).step_by(LANES) {
                         let o = &mut o[s0..s0 + LANES];
-                        chain_block::<{ LANES / 2 }>(o, before, start, slots, s0);
+                        chain_block::<Q, { LANES / 4 }>(o, before, start, slots, s0);
                     }
                     for s0 in (wide..o.len()).step_by(PAD) {
                         let o = &mut o[s0..s0 + PAD];
-                        chain_block::<{ PAD / 2 }>(o, before, start, slots, s0);
+                        chain_block::<Q, { PAD / 4 }>(o, before, start, slots, s0);
                     }
                 }
                 Instr::Pair { a, b } => {
@@ -81,20 +121,19 @@ impl Tape {
                     let wide = *len / (LANES / 2) * (LANES / 2);
                     for s0 in (0..wide).step_by(LANES / 2) {
                         let (pa, pb) = (&mut oa[s0..s0 + LANES / 2], &mut ob[s0..s0 + LANES / 2]);
-                        pair_block::<{ LANES / 4 }>(pa, pb, before, inits, sa, sb, s0);
+                        pair_block::<Q, { LANES / 8 }>(pa, pb, before, inits, sa, sb, s0);
                     }
                     for s0 in (wide..padded).step_by(PAD) {
                         let (pa, pb) = (&mut oa[s0..s0 + PAD], &mut ob[s0..s0 + PAD]);
-                        pair_block::<{ PAD / 2 }>(pa, pb, before, inits, sa, sb, s0);
+                        pair_block::<Q, { PAD / 4 }>(pa, pb, before, inits, sa, sb, s0);
                     }
                 }
             }
         }
     }
 
-    /// Reverse sweep: zeroes all gradients, seeds each `(node, g)` with `g` (on every sample of a
-    /// row), then applies the chain rule from the last instruction to the first.
-    pub fn backward(&mut self, seeds: &[(usize, f64)]) {
+    #[inline(always)]
+    fn backward_in<Q: Quad>(&mut self, seeds: &[(usize, f64)]) {
         if self.len == self.cap {
             self.grad.fill(0.0);
         } else {
@@ -152,7 +191,7 @@ impl Tape {
                     // `+` passes the chain's gradient unchanged to the start and every product.
                     let oi = offset[init];
                     add_into(&mut gpre[oi..oi + rl(init)], go);
-                    chain_terms_backward(&slots[terms.0..terms.1], val, gpre, go);
+                    chain_terms_backward::<Q>(&slots[terms.0..terms.1], val, gpre, go);
                 }
                 Instr::Pair { a, b } => {
                     let (gpre, gpost) = grad.split_at_mut(offset[a.out]);
@@ -161,7 +200,7 @@ impl Tape {
                     add_into(&mut gpre[offset[b.init]..offset[b.init] + 1], gb);
                     add_into(&mut gpre[offset[a.init]..offset[a.init] + 1], ga);
                     let (sa, sb) = (&slots[a.terms.0..a.terms.1], &slots[b.terms.0..b.terms.1]);
-                    pair_terms_backward(sa, sb, val, gpre, (ga, gb));
+                    pair_terms_backward::<Q>(sa, sb, val, gpre, (ga, gb));
                 }
             }
         }
