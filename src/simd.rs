@@ -192,6 +192,8 @@ pub use imp::F64x2;
 /// every implementation gives the same bits: two [`F64x2`] ([`Pair`], everywhere), or one
 /// AVX register ([`Avx`], x86-64 CPUs that have it, chosen at run time).
 pub trait Quad: Copy {
+    /// One register per quad (so twice as many quads fit in the registers as with two).
+    const WIDE: bool;
     fn splat(x: f64) -> Self;
     /// The first four values of `s` (panics if it has fewer).
     fn load(s: &[f64]) -> Self;
@@ -211,6 +213,7 @@ pub trait Quad: Copy {
 pub struct Pair(F64x2, F64x2);
 
 impl Quad for Pair {
+    const WIDE: bool = false;
     #[inline(always)]
     fn splat(x: f64) -> Self {
         Pair(F64x2::splat(x), F64x2::splat(x))
@@ -247,6 +250,7 @@ pub struct Avx(core::arch::x86_64::__m256d);
 // loads and stores are the unaligned forms on slices checked to hold four f64s.
 #[cfg(target_arch = "x86_64")]
 impl Quad for Avx {
+    const WIDE: bool = true;
     #[inline(always)]
     fn splat(x: f64) -> Self {
         Avx(unsafe { core::arch::x86_64::_mm256_set1_pd(x) })

@@ -15,9 +15,24 @@ use crate::rng::Rng;
 use crate::tape::{Kernels, Tape};
 use serde::{Deserialize, Serialize};
 
-/// Samples per replay of the tape: large enough for long vectorized loops, small enough that
-/// a row of every node stays in cache. Larger batches run in several chunks.
-pub const CHUNK: usize = 128;
+/// Samples per replay of the tape, at least and at most (see [`chunk_for`]).
+pub const MIN_CHUNK: usize = 128;
+pub const MAX_CHUNK: usize = 1024;
+/// The bytes of values and gradients a replay's rows may take: about a core's second-level
+/// cache, so each layer's rows are still there when the backward pass comes back to them.
+const CHUNK_BYTES: usize = 2 << 20;
+
+/// Samples per replay of a tape with `rows` rows: as many as fit in [`CHUNK_BYTES`] (a power
+/// of two from [`MIN_CHUNK`] to [`MAX_CHUNK`]). Larger batches run in several chunks. Long
+/// chunks spread each instruction's fixed cost (its loop set-up, a weight gradient's final
+/// sum) over more samples; measured on the 2-16-16-1 network at 5,000 points, 1,024 samples
+/// per chunk step a quarter faster than 128, while at width 64 (four times the rows) 256 does
+/// best.
+pub fn chunk_for(rows: usize) -> usize {
+    let fit = CHUNK_BYTES / (16 * rows.max(1));
+    let pow = if fit == 0 { 1 } else { 1 << fit.ilog2() };
+    pow.clamp(MIN_CHUNK, MAX_CHUNK)
+}
 
 /// Steps between the checkpoints that a divergence returns to.
 pub const CHECKPOINT_EVERY: u64 = 50;
@@ -111,6 +126,8 @@ pub struct Trainer {
     rng: Rng,
     /// The inputs of the recorded graph's kinks (ReLU, the hinge, abs), for the gradient check.
     kinks: Vec<Kink>,
+    /// The longest chunk for this tape ([`chunk_for`] its rows).
+    chunk: usize,
     /// The gradient check under way (see [`Trainer::begin_gradient_check`]), if any.
     check: Option<Box<GradCheckRun>>,
 }
@@ -153,6 +170,7 @@ impl Trainer {
     pub fn new(model: Mlp, config: TrainConfig, seed: u64) -> Trainer {
         let (tape, ids, kinks) = record(&model, config.loss, config.task);
         let n = model.params.len();
+        let chunk = chunk_for(tape.rows());
         Trainer {
             optimizer: Optimizer::new(config.optimizer, config.momentum),
             model,
@@ -167,9 +185,10 @@ impl Trainer {
             checkpoint_at: None,
             order: Vec::new(),
             cursor: 0,
-            active: Vec::with_capacity(CHUNK),
+            active: Vec::with_capacity(MAX_CHUNK),
             rng: Rng::new(seed ^ 0x0BA7_C4E5),
             kinks,
+            chunk,
             check: None,
         }
     }
@@ -290,7 +309,7 @@ impl Trainer {
         self.load_uniforms();
         let (mut sum, mut correct, mut reg, mut sq) = (0.0, 0usize, 0.0, 0.0);
         let mut out = [0.0; MAX_CLASSES];
-        for chunk in points.chunks(CHUNK) {
+        for chunk in points.chunks(self.tape.capacity()) {
             self.fill_chunk(chunk.len(), chunk.iter());
             self.tape.forward();
             reg = self.tape.values(self.ids.reg)[0];
@@ -371,7 +390,8 @@ impl Trainer {
     fn loss_and_kinks(&mut self, points: &[Point], mut seen: impl FnMut(usize, usize, f64)) -> f64 {
         self.load_uniforms();
         let (mut sum, mut reg) = (0.0, 0.0);
-        for (c, chunk) in points.chunks(CHUNK).enumerate() {
+        let cap = self.tape.capacity();
+        for (c, chunk) in points.chunks(cap).enumerate() {
             self.fill_chunk(chunk.len(), chunk.iter());
             self.tape.forward();
             reg = self.tape.values(self.ids.reg)[0];
@@ -381,7 +401,7 @@ impl Trainer {
             for (s, kink) in self.kinks.iter().enumerate() {
                 let z = self.tape.values(kink.input);
                 for k in 0..chunk.len() {
-                    seen(s, c * CHUNK + k, z[k.min(z.len() - 1)]);
+                    seen(s, c * cap + k, z[k.min(z.len() - 1)]);
                 }
             }
         }
@@ -461,12 +481,21 @@ impl Trainer {
     fn loss_and_grad(&mut self, train: &[Point], batch: Batch) -> (f64, usize) {
         let n = batch.len();
         let inv = 1.0 / n as f64;
+        // Chunks as long as the tape's rows allow, but not much longer than the batch: rows
+        // far longer than what is filled spread the values over many more cache lines and
+        // pages. Resized only when the batch size changes that much (not for an epoch's
+        // shorter last minibatch), and within the buffers' capacity after the first time.
+        let cap = self.tape.capacity();
+        let want = self.chunk.min(n.max(1));
+        if want > cap || 2 * want < cap {
+            self.tape.set_capacity(want);
+        }
         self.load_uniforms();
         self.grads.fill(0.0);
         let (mut sum, mut correct, mut reg) = (0.0, 0usize, 0.0);
         let mut start = 0;
         while start < n {
-            let len = CHUNK.min(n - start);
+            let len = self.tape.capacity().min(n - start);
             let order = std::mem::take(&mut self.order);
             let idx = batch.indices(&order).skip(start).take(len);
             self.fill_chunk(len, idx.clone().map(|i| &train[i]));
@@ -902,7 +931,7 @@ fn record(model: &Mlp, loss_kind: Loss, task: Task) -> (Tape, TapeIds, Vec<Kink>
     // chain are not, and those feed nothing but the chain.
     let mut keep = out.clone();
     keep.extend([l, reg]);
-    let tape = Tape::record(&g, &inputs, &uniforms, &keep, CHUNK);
+    let tape = Tape::record(&g, &inputs, &uniforms, &keep, MIN_CHUNK);
     (tape, ids, kinks)
 }
 

@@ -10,7 +10,7 @@ use micrograd_playground::loss::{self, Loss, Task};
 use micrograd_playground::nn::{Activation, Mlp};
 use micrograd_playground::optim::OptimizerKind;
 use micrograd_playground::playground::{Config, Playground};
-use micrograd_playground::train::{TrainConfig, Trainer, GRAD_CHECK_RTOL};
+use micrograd_playground::train::{TrainConfig, Trainer, GRAD_CHECK_RTOL, MAX_CHUNK};
 
 #[test]
 fn golden_run_equals_micrograd() {
@@ -123,6 +123,40 @@ fn tape_matches_dynamic_graph_for_every_configuration() {
                     }
                 }
             }
+        }
+    }
+}
+
+/// A batch longer than the longest chunk runs in several replays of the tape (and a shorter
+/// one after it resizes the tape): the same loss and gradients as the dynamic graph.
+#[test]
+fn batches_longer_than_a_chunk_match_the_dynamic_graph() {
+    let pts = Dataset::Moons.generate(MAX_CHUNK + 37, 0.1, 6);
+    let cfg = TrainConfig {
+        learning_rate: 0.05,
+        lr_decay: false,
+        ..TrainConfig::default()
+    };
+    let model = Mlp::new(2, &[6, 5], 1, Activation::Relu, 3);
+    let mut a = Trainer::new(model.clone(), cfg.clone(), 5);
+    let mut b = Trainer::new(model, cfg, 5);
+    let mut g = Graph::new();
+    for (k, n) in [pts.len(), pts.len(), 40, pts.len()]
+        .into_iter()
+        .enumerate()
+    {
+        let sa = a.step(&pts[..n]);
+        let sb = b.step_dynamic(&pts[..n], &mut g);
+        assert!(
+            (sa.loss - sb.loss).abs() < 1e-12 * (1.0 + sa.loss.abs()),
+            "step {k}"
+        );
+        assert_eq!(sa.accuracy, sb.accuracy, "step {k}");
+        for (x, y) in a.grads().iter().zip(b.grads()) {
+            assert!(
+                (x - y).abs() < 1e-11 * (1.0 + x.abs()),
+                "step {k}: {x} vs {y}"
+            );
         }
     }
 }

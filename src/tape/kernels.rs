@@ -426,44 +426,116 @@ pub(super) fn pair_block<Q: Quad, const H: usize>(
 
 /// A pair's backward through its products: for each shared row `v` (weights `wa`, `wb`),
 /// `gv += wb * go_b` then `gv += wa * go_a` (the order the two chains gave them one after the
-/// other), and each weight's gradient `sum(v * go)` summed as [`scale_and_dot`] sums it.
+/// other), and each weight's gradient `sum(v * go)` summed as [`scale_and_dot`] sums it. Two
+/// rows at a time where they differ, so each chain's gradient is loaded once for both and
+/// four sums run side by side; the results are the same as one row at a time.
 #[inline(always)]
 pub(super) fn pair_terms_backward<Q: Quad>(
     sa: &[TermSlot],
     sb: &[TermSlot],
     val: &[f64],
     grad: &mut [f64],
+    go: (&[f64], &[f64]),
+) {
+    let mut i = 0;
+    while i < sa.len() {
+        if i + 1 < sa.len() && sa[i].y != sa[i + 1].y {
+            pair_rows_backward::<Q>([(&sa[i], &sb[i]), (&sa[i + 1], &sb[i + 1])], val, grad, go);
+            i += 2;
+        } else {
+            pair_row_backward::<Q>((&sa[i], &sb[i]), val, grad, go);
+            i += 1;
+        }
+    }
+}
+
+/// One row of [`pair_terms_backward`].
+#[inline(always)]
+fn pair_row_backward<Q: Quad>(
+    (ta, tb): (&TermSlot, &TermSlot),
+    val: &[f64],
+    grad: &mut [f64],
     (ga, gb): (&[f64], &[f64]),
 ) {
     let n = ga.len();
     let full = n / 4 * 4;
-    for (ta, tb) in sa.iter().zip(sb) {
-        let (wa, wb) = (val[ta.x], val[tb.x]);
-        let (wva, wvb) = (Q::splat(wa), Q::splat(wb));
-        let v = &val[ta.y..ta.y + n];
-        let gv = &mut grad[ta.y..ta.y + n];
-        let (mut da, mut db) = (Q::splat(0.0), Q::splat(0.0));
-        for (((g4, v4), a4), b4) in gv
-            .chunks_exact_mut(4)
-            .zip(v.chunks_exact(4))
-            .zip(ga.chunks_exact(4))
-            .zip(gb.chunks_exact(4))
-        {
-            let (x, ya, yb) = (Q::load(v4), Q::load(a4), Q::load(b4));
-            Q::load(g4).add_mul(wvb, yb).add_mul(wva, ya).store(g4);
-            da = da.add_mul(x, ya);
-            db = db.add_mul(x, yb);
-        }
-        let (mut la, mut lb) = (lanes(da), lanes(db));
-        for s in full..n {
-            gv[s] += wb * gb[s];
-            gv[s] += wa * ga[s];
-            la[s - full] += v[s] * ga[s];
-            lb[s - full] += v[s] * gb[s];
-        }
-        grad[tb.x] += (lb[0] + lb[1]) + (lb[2] + lb[3]);
-        grad[ta.x] += (la[0] + la[1]) + (la[2] + la[3]);
+    let (wa, wb) = (val[ta.x], val[tb.x]);
+    let (wva, wvb) = (Q::splat(wa), Q::splat(wb));
+    let v = &val[ta.y..ta.y + n];
+    let gv = &mut grad[ta.y..ta.y + n];
+    let (mut da, mut db) = (Q::splat(0.0), Q::splat(0.0));
+    for (((g4, v4), a4), b4) in gv
+        .chunks_exact_mut(4)
+        .zip(v.chunks_exact(4))
+        .zip(ga.chunks_exact(4))
+        .zip(gb.chunks_exact(4))
+    {
+        let (x, ya, yb) = (Q::load(v4), Q::load(a4), Q::load(b4));
+        Q::load(g4).add_mul(wvb, yb).add_mul(wva, ya).store(g4);
+        da = da.add_mul(x, ya);
+        db = db.add_mul(x, yb);
     }
+    let (mut la, mut lb) = (lanes(da), lanes(db));
+    for s in full..n {
+        gv[s] += wb * gb[s];
+        gv[s] += wa * ga[s];
+        la[s - full] += v[s] * ga[s];
+        lb[s - full] += v[s] * gb[s];
+    }
+    grad[tb.x] += (lb[0] + lb[1]) + (lb[2] + lb[3]);
+    grad[ta.x] += (la[0] + la[1]) + (la[2] + la[3]);
+}
+
+/// Two different rows of [`pair_terms_backward`] in one pass, each computed exactly as
+/// [`pair_row_backward`] computes it.
+#[inline(always)]
+fn pair_rows_backward<Q: Quad>(
+    [(ta0, tb0), (ta1, tb1)]: [(&TermSlot, &TermSlot); 2],
+    val: &[f64],
+    grad: &mut [f64],
+    (ga, gb): (&[f64], &[f64]),
+) {
+    let n = ga.len();
+    let full = n / 4 * 4;
+    let w = [val[ta0.x], val[tb0.x], val[ta1.x], val[tb1.x]];
+    let q = w.map(Q::splat);
+    let (v0, v1) = (&val[ta0.y..ta0.y + n], &val[ta1.y..ta1.y + n]);
+    let (g0, g1) = two_rows(grad, ta0.y, n, ta1.y, n);
+    // Per row: the dots with go_a and go_b.
+    let mut d = [Q::splat(0.0); 4];
+    for (((((g04, g14), v04), v14), a4), b4) in g0
+        .chunks_exact_mut(4)
+        .zip(g1.chunks_exact_mut(4))
+        .zip(v0.chunks_exact(4))
+        .zip(v1.chunks_exact(4))
+        .zip(ga.chunks_exact(4))
+        .zip(gb.chunks_exact(4))
+    {
+        let (ya, yb) = (Q::load(a4), Q::load(b4));
+        let (x0, x1) = (Q::load(v04), Q::load(v14));
+        Q::load(g04).add_mul(q[1], yb).add_mul(q[0], ya).store(g04);
+        Q::load(g14).add_mul(q[3], yb).add_mul(q[2], ya).store(g14);
+        d[0] = d[0].add_mul(x0, ya);
+        d[1] = d[1].add_mul(x0, yb);
+        d[2] = d[2].add_mul(x1, ya);
+        d[3] = d[3].add_mul(x1, yb);
+    }
+    let mut l = d.map(lanes);
+    for s in full..n {
+        g0[s] += w[1] * gb[s];
+        g0[s] += w[0] * ga[s];
+        g1[s] += w[3] * gb[s];
+        g1[s] += w[2] * ga[s];
+        l[0][s - full] += v0[s] * ga[s];
+        l[1][s - full] += v0[s] * gb[s];
+        l[2][s - full] += v1[s] * ga[s];
+        l[3][s - full] += v1[s] * gb[s];
+    }
+    let sum = |l: [f64; 4]| (l[0] + l[1]) + (l[2] + l[3]);
+    grad[tb0.x] += sum(l[1]);
+    grad[ta0.x] += sum(l[0]);
+    grad[tb1.x] += sum(l[3]);
+    grad[ta1.x] += sum(l[2]);
 }
 
 /// Backward of `x * x` inside a chain: `gx += (x + x) * go`.

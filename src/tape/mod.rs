@@ -176,6 +176,21 @@ impl Tape {
         self.cap
     }
 
+    /// Resizes the buffers for batches of up to `cap` samples. Every value is lost: set the
+    /// inputs again.
+    pub fn set_capacity(&mut self, cap: usize) {
+        self.layout(cap.max(1));
+    }
+
+    /// How many rows (stored nodes that hold one value per sample) a replay fills.
+    pub fn rows(&self) -> usize {
+        self.uniform
+            .iter()
+            .zip(&self.stored)
+            .filter(|&(&u, &st)| st && !u)
+            .count()
+    }
+
     /// The number of samples the next replay runs over (at most the capacity).
     pub fn set_len(&mut self, n: usize) {
         assert!(

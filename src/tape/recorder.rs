@@ -134,7 +134,7 @@ impl Tape {
 
     /// Sizes the buffers for `cap` samples (each row padded to a multiple of [`PAD`]). Input
     /// values must be set again afterwards.
-    fn layout(&mut self, cap: usize) {
+    pub(super) fn layout(&mut self, cap: usize) {
         self.cap = cap;
         self.offset.clear();
         let mut at = 0;

@@ -91,18 +91,24 @@ impl Tape {
                         continue;
                     }
                     // Blocks of samples stay in registers across all the terms (the sum per
-                    // sample still runs in the recorded order): 16 samples at a time, then 4
-                    // at a time up to the padded end of the row (see `Tape::layout`).
+                    // sample still runs in the recorded order): 16 samples at a time (32 when a
+                    // quad is one register), then 4 at a time up to the padded end of the row
+                    // (see `Tape::layout`).
                     let start = if uniform[init] {
                         Start::Uniform(before[oi])
                     } else {
                         Start::Row(oi)
                     };
                     let o = &mut after[..(*len).next_multiple_of(PAD)];
-                    let wide = *len / LANES * LANES;
-                    for s0 in (0..wide).step_by(LANES) {
-                        let o = &mut o[s0..s0 + LANES];
-                        chain_block::<Q, { LANES / 4 }>(o, before, start, slots, s0);
+                    let step = if Q::WIDE { 2 * LANES } else { LANES };
+                    let wide = *len / step * step;
+                    for s0 in (0..wide).step_by(step) {
+                        let o = &mut o[s0..s0 + step];
+                        if Q::WIDE {
+                            chain_block::<Q, { 2 * LANES / 4 }>(o, before, start, slots, s0);
+                        } else {
+                            chain_block::<Q, { LANES / 4 }>(o, before, start, slots, s0);
+                        }
                     }
                     for s0 in (wide..o.len()).step_by(PAD) {
                         let o = &mut o[s0..s0 + PAD];
@@ -117,11 +123,17 @@ impl Tape {
                     let (oa, ob) = (&mut oa[..padded], &mut rest[..padded]);
                     let inits = (before[offset[a.init]], before[offset[b.init]]);
                     let (sa, sb) = (&slots[a.terms.0..a.terms.1], &slots[b.terms.0..b.terms.1]);
-                    // Blocks of 8 samples (two chains' 16 sums fill the registers), then 4.
-                    let wide = *len / (LANES / 2) * (LANES / 2);
-                    for s0 in (0..wide).step_by(LANES / 2) {
-                        let (pa, pb) = (&mut oa[s0..s0 + LANES / 2], &mut ob[s0..s0 + LANES / 2]);
-                        pair_block::<Q, { LANES / 8 }>(pa, pb, before, inits, sa, sb, s0);
+                    // Blocks of 8 samples (two chains' 16 sums fill the registers; 16 samples
+                    // when a quad is one register), then 4.
+                    let step = if Q::WIDE { LANES } else { LANES / 2 };
+                    let wide = *len / step * step;
+                    for s0 in (0..wide).step_by(step) {
+                        let (pa, pb) = (&mut oa[s0..s0 + step], &mut ob[s0..s0 + step]);
+                        if Q::WIDE {
+                            pair_block::<Q, { LANES / 4 }>(pa, pb, before, inits, sa, sb, s0);
+                        } else {
+                            pair_block::<Q, { LANES / 8 }>(pa, pb, before, inits, sa, sb, s0);
+                        }
                     }
                     for s0 in (wide..padded).step_by(PAD) {
                         let (pa, pb) = (&mut oa[s0..s0 + PAD], &mut ob[s0..s0 + PAD]);
