@@ -137,11 +137,19 @@ impl Tape {
     pub(super) fn layout(&mut self, cap: usize) {
         self.cap = cap;
         self.offset.clear();
+        // Rows 4 KB apart (or a multiple) would share the first-level cache's sets, and a
+        // layer's kernels read all its input rows at the same sample: one line more keeps
+        // them apart (measured: a tenth off the step at 1,024 samples per chunk; any other
+        // length is left as it is, which measured faster than padding every row).
+        let mut stride = cap.next_multiple_of(PAD);
+        if stride % 512 == 0 {
+            stride += 8;
+        }
         let mut at = 0;
         for (&u, &st) in self.uniform.iter().zip(&self.stored) {
             if st {
                 self.offset.push(at);
-                at += if u { 1 } else { cap.next_multiple_of(PAD) };
+                at += if u { 1 } else { stride };
             } else {
                 self.offset.push(NOWHERE);
             }
