@@ -13,6 +13,7 @@ use micrograd_playground::engine::Graph;
 use micrograd_playground::golden::Golden;
 use micrograd_playground::nn::{Activation, Mlp};
 use micrograd_playground::playground::{Config, Playground};
+use micrograd_playground::tape::Kernels;
 use micrograd_playground::train::Trainer;
 use std::time::{Duration, Instant};
 
@@ -43,13 +44,31 @@ impl Reference {
     /// The dense step: every sample's backward computed (a zero gradient too).
     #[inline(never)]
     fn dense(&mut self, pts: &[Point], lr: f64, alpha: f64) -> f64 {
+        #[cfg(target_arch = "x86_64")]
+        if Kernels::Avx.available() && std::env::var_os("NO_AVX_REF").is_none() {
+            // SAFETY: the CPU has AVX.
+            return unsafe { self.step_avx::<false>(pts, lr, alpha) };
+        }
         self.step::<false>(pts, lr, alpha)
     }
 
     /// The skipping step: samples beyond the margin do no backward work.
     #[inline(never)]
     fn skipping(&mut self, pts: &[Point], lr: f64, alpha: f64) -> f64 {
+        #[cfg(target_arch = "x86_64")]
+        if Kernels::Avx.available() && std::env::var_os("NO_AVX_REF").is_none() {
+            // SAFETY: the CPU has AVX.
+            return unsafe { self.step_avx::<true>(pts, lr, alpha) };
+        }
         self.step::<true>(pts, lr, alpha)
+    }
+
+    /// The step compiled for AVX, as the tape's kernels are where the CPU has it: both
+    /// sides of the comparison then use the same instructions.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx")]
+    unsafe fn step_avx<const SKIP: bool>(&mut self, pts: &[Point], lr: f64, alpha: f64) -> f64 {
+        self.step::<SKIP>(pts, lr, alpha)
     }
 
     // Never inlined but through the two above: criterion and the alternating rounds below then

@@ -426,9 +426,10 @@ pub(super) fn pair_block<Q: Quad, const H: usize>(
 
 /// A pair's backward through its products: for each shared row `v` (weights `wa`, `wb`),
 /// `gv += wb * go_b` then `gv += wa * go_a` (the order the two chains gave them one after the
-/// other), and each weight's gradient `sum(v * go)` summed as [`scale_and_dot`] sums it. Two
-/// rows at a time where they differ, so each chain's gradient is loaded once for both and
-/// four sums run side by side; the results are the same as one row at a time.
+/// other), and each weight's gradient `sum(v * go)` summed as [`scale_and_dot`] sums it. When
+/// a quad is one register, two rows at a time where they differ, so each chain's gradient is
+/// loaded once for both and four sums run side by side (same results as one row at a time;
+/// with two registers per quad that many values would not fit in the 16 registers).
 #[inline(always)]
 pub(super) fn pair_terms_backward<Q: Quad>(
     sa: &[TermSlot],
@@ -439,7 +440,7 @@ pub(super) fn pair_terms_backward<Q: Quad>(
 ) {
     let mut i = 0;
     while i < sa.len() {
-        if i + 1 < sa.len() && sa[i].y != sa[i + 1].y {
+        if Q::WIDE && i + 1 < sa.len() && sa[i].y != sa[i + 1].y {
             pair_rows_backward::<Q>([(&sa[i], &sb[i]), (&sa[i + 1], &sb[i + 1])], val, grad, go);
             i += 2;
         } else {
