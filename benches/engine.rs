@@ -45,7 +45,7 @@ impl Reference {
     #[inline(never)]
     fn dense(&mut self, pts: &[Point], lr: f64, alpha: f64) -> f64 {
         #[cfg(target_arch = "x86_64")]
-        if Kernels::Avx.available() && std::env::var_os("NO_AVX_REF").is_none() {
+        if Kernels::Avx.available() {
             // SAFETY: the CPU has AVX.
             return unsafe { self.step_avx::<false>(pts, lr, alpha) };
         }
@@ -56,7 +56,7 @@ impl Reference {
     #[inline(never)]
     fn skipping(&mut self, pts: &[Point], lr: f64, alpha: f64) -> f64 {
         #[cfg(target_arch = "x86_64")]
-        if Kernels::Avx.available() && std::env::var_os("NO_AVX_REF").is_none() {
+        if Kernels::Avx.available() {
             // SAFETY: the CPU has AVX.
             return unsafe { self.step_avx::<true>(pts, lr, alpha) };
         }

@@ -8,6 +8,7 @@
 
 use micrograd_playground::bench;
 use micrograd_playground::golden::Golden;
+use micrograd_playground::tape::Kernels;
 use std::time::Instant;
 
 fn main() {
@@ -24,11 +25,13 @@ fn main() {
     let golden = Golden::demo();
     for _ in 0..rounds {
         // The same calls, with the same arguments, as tests/e2e/bench.mjs makes in wasm.
-        let tape = bench::demo_step_us(&golden, 1000, false, now_ms);
-        let dynamic = bench::demo_step_us(&golden, 100, true, now_ms);
+        let tape = bench::demo_step_us(&golden, 1000, false, Kernels::best(), now_ms);
+        // The two-lane kernels, as wasm's simd128 has them: the same code on both sides.
+        let two = bench::demo_step_us(&golden, 1000, false, Kernels::Baseline, now_ms);
+        let dynamic = bench::demo_step_us(&golden, 100, true, Kernels::best(), now_ms);
         let grid = bench::boundary_ms(150, 20, now_ms);
         println!(
-            "{{\"demo_step_tape\": {tape}, \"demo_step_dynamic\": {dynamic}, \"boundary_150x150\": {grid}}}"
+            "{{\"demo_step_tape\": {tape}, \"demo_step_tape_baseline\": {two}, \"demo_step_dynamic\": {dynamic}, \"boundary_150x150\": {grid}}}"
         );
     }
 }

@@ -7,16 +7,25 @@
 use crate::engine::Graph;
 use crate::golden::Golden;
 use crate::playground::{Config, Playground};
+use crate::tape::Kernels;
 use crate::train::{TrainConfig, Trainer};
 
 /// micrograd's demo step (the golden workload: 100 moons points, MLP 2-16-16-1, hinge + L2,
 /// full batch): microseconds per step over `steps` steps after a warm-up, on the recorded tape
-/// or (`dynamic`) rebuilding the graph each step, with [`step_config`]. The workload is passed in
+/// or (`dynamic`) rebuilding the graph each step, with [`step_config`]; the tape with `kernels`
+/// (falling back to the baseline's where the CPU lacks them). The workload is passed in
 /// ([`Golden::demo`] natively; the browser benchmark hands over the file's text), so the
 /// page's wasm does not carry it.
-pub fn demo_step_us(golden: &Golden, steps: usize, dynamic: bool, now_ms: impl Fn() -> f64) -> f64 {
+pub fn demo_step_us(
+    golden: &Golden,
+    steps: usize,
+    dynamic: bool,
+    kernels: Kernels,
+    now_ms: impl Fn() -> f64,
+) -> f64 {
     let pts = golden.points();
     let mut t = Trainer::new(golden.model().expect("golden model"), step_config(), 0);
+    t.set_kernels(kernels);
     let mut g = Graph::new();
     let mut run = |n: usize| {
         for _ in 0..n {

@@ -101,6 +101,7 @@ pub fn bench_demo_step(golden_json: &str, steps: usize, dynamic: bool) -> Result
         &golden,
         steps,
         dynamic,
+        crate::tape::Kernels::best(),
         performance_now,
     ))
 }
