@@ -220,12 +220,6 @@ async function pageFps(server, hash, prepare = null) {
         pause_latency_ms: lastChange - clicked,
       };
     }, FPS_SECONDS);
-    // wasm's tape runs the two-lane kernels (simd128); natively the CPU may have wider ones
-    // (AVX): the wasm step beside native's two-lane kernels too, the same code on both sides.
-    {
-      const xs = rounds.native.map((x) => x.demo_step_tape_baseline);
-      results.demo_step_tape_baseline = { ...results.demo_step_tape, native: { median: median(xs), min: Math.min(...xs), rounds: xs } };
-    }
     if (problems.length) console.error(`[bench-wasm] page problems (${hash || 'default'}): ${problems.join('; ')}`);
     console.error(
       `[bench-wasm] page ${hash || '(default)'}: ${result.fps.toFixed(1)} fps, ` +
