@@ -444,9 +444,7 @@ impl Trainer {
     }
 
     fn load_uniforms(&mut self) {
-        for (k, &p) in self.model.params.iter().enumerate() {
-            self.tape.set_uniform(k, p);
-        }
+        self.tape.set_uniforms(&self.model.params);
         self.tape
             .set_uniform(self.model.params.len(), self.config.l2);
     }
@@ -496,14 +494,18 @@ impl Trainer {
         while start < n {
             let len = self.tape.capacity().min(n - start);
             let order = std::mem::take(&mut self.order);
-            let idx = batch.indices(&order).skip(start).take(len);
-            self.fill_chunk(len, idx.clone().map(|i| &train[i]));
+            let idx = || batch.indices(&order).skip(start).take(len);
+            self.fill_chunk(len, idx().map(|i| &train[i]));
             self.tape.forward();
             let task = self.config.task;
-            let mut out = [0.0; MAX_CLASSES];
-            for (k, i) in idx.enumerate() {
-                sum += self.tape.values(self.ids.loss)[k];
-                if task != Task::Regression {
+            // The rows read once per chunk, not once per sample.
+            let losses = &self.tape.values(self.ids.loss)[..len];
+            for l in losses {
+                sum += l;
+            }
+            if task != Task::Regression {
+                let mut out = [0.0; MAX_CLASSES];
+                for (k, i) in idx().enumerate() {
                     self.outputs_of(k, &mut out);
                     correct += is_right(task, &out[..task.outputs()], train[i].label) as usize;
                 }
@@ -519,9 +521,7 @@ impl Trainer {
                 (self.ids.loss, inv),
                 (self.ids.reg, if first { 1.0 } else { 0.0 }),
             ]);
-            for (k, g) in self.grads.iter_mut().enumerate() {
-                *g += self.tape.uniform_grad(k);
-            }
+            self.tape.add_uniform_grads(&mut self.grads);
             start += len;
         }
         // micrograd: `sum(losses) * (1.0 / len(losses)) + alpha * sum(p*p)`, in that order.

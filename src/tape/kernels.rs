@@ -396,9 +396,16 @@ fn lanes<Q: Quad>(q: Q) -> [f64; 4] {
 
 /// A pair's forward pass on the `4 * H` samples from `s0`: each chain's sum in the recorded
 /// order, as [`chain_block`] adds it, with every row loaded once for both.
+///
+/// # Safety
+///
+/// Every term's weights (`x`) must lie in `val`, and its row (`y`) must hold `s0 + 4 * H`
+/// values: [`pair_fits`] checks it once per instruction, so that the loop over the terms,
+/// which runs for every block of samples, does no bounds checks (they cost a third of its
+/// instructions).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub(super) fn pair_block<Q: Quad, const H: usize>(
+pub(super) unsafe fn pair_block<Q: Quad, const H: usize>(
     oa: &mut [f64],
     ob: &mut [f64],
     val: &[f64],
@@ -410,8 +417,15 @@ pub(super) fn pair_block<Q: Quad, const H: usize>(
     let mut a = [Q::splat(ia); H];
     let mut b = [Q::splat(ib); H];
     for (ta, tb) in sa.iter().zip(sb) {
-        let (wa, wb) = (Q::splat(val[ta.x]), Q::splat(val[tb.x]));
-        let y = &val[ta.y + s0..ta.y + s0 + 4 * H];
+        // SAFETY: in bounds by the caller's promise (see above).
+        let (wa, wb, y) = unsafe {
+            (
+                *val.get_unchecked(ta.x),
+                *val.get_unchecked(tb.x),
+                val.get_unchecked(ta.y + s0..ta.y + s0 + 4 * H),
+            )
+        };
+        let (wa, wb) = (Q::splat(wa), Q::splat(wb));
         for k in 0..H {
             let v = Q::load(&y[4 * k..]);
             a[k] = a[k].add_mul(wa, v);
@@ -422,6 +436,16 @@ pub(super) fn pair_block<Q: Quad, const H: usize>(
         a[k].store(&mut oa[4 * k..]);
         b[k].store(&mut ob[4 * k..]);
     }
+}
+
+/// Whether every term of a pair can be read by [`pair_block`] on rows of `padded` values.
+#[inline(always)]
+pub(super) fn pair_fits(sa: &[TermSlot], sb: &[TermSlot], val: &[f64], padded: usize) -> bool {
+    sa.len() == sb.len()
+        && sa
+            .iter()
+            .zip(sb)
+            .all(|(a, b)| a.x < val.len() && b.x < val.len() && a.y + padded <= val.len())
 }
 
 /// A pair's backward through its products: for each shared row `v` (weights `wa`, `wb`),

@@ -145,6 +145,11 @@ pub struct Tape {
     uniform: Vec<bool>,
     /// Per node: whether its values are stored (not a fused intermediate).
     stored: Vec<bool>,
+    /// Where each uniform input's value and gradient are (its offset).
+    uniform_input_at: Vec<usize>,
+    /// Where the stored rows and the stored uniform nodes start in `val` / `grad`.
+    row_starts: Vec<usize>,
+    uniform_starts: Vec<usize>,
     /// Per node: start of its values in `val` / `grad` ([`NOWHERE`] if not stored).
     offset: Vec<usize>,
     consts: Vec<(usize, f64)>,
@@ -184,11 +189,7 @@ impl Tape {
 
     /// How many rows (stored nodes that hold one value per sample) a replay fills.
     pub fn rows(&self) -> usize {
-        self.uniform
-            .iter()
-            .zip(&self.stored)
-            .filter(|&(&u, &st)| st && !u)
-            .count()
+        self.row_starts.len()
     }
 
     /// The number of samples the next replay runs over (at most the capacity).
@@ -233,6 +234,22 @@ impl Tape {
     /// inputs, kept nodes, and any node that was not fused away.
     pub fn values(&self, id: usize) -> &[f64] {
         &self.val[self.span(id)]
+    }
+
+    /// Sets uniform inputs `0..values.len()` at once (a network's parameters).
+    pub fn set_uniforms(&mut self, values: &[f64]) {
+        let at = &self.uniform_input_at[..values.len()];
+        for (&o, &x) in at.iter().zip(values) {
+            self.val[o] = x;
+        }
+    }
+
+    /// Adds the gradients of uniform inputs `0..into.len()` after [`Tape::backward`] to `into`.
+    pub fn add_uniform_grads(&self, into: &mut [f64]) {
+        let at = &self.uniform_input_at[..into.len()];
+        for (&o, g) in at.iter().zip(into) {
+            *g += self.grad[o];
+        }
     }
 
     /// The gradient of uniform input `k` after [`Tape::backward`], summed over the batch.

@@ -119,6 +119,9 @@ impl Tape {
             uniform,
             stored,
             offset: Vec::new(),
+            row_starts: Vec::new(),
+            uniform_starts: Vec::new(),
+            uniform_input_at: Vec::new(),
             consts,
             batch_inputs: batch_inputs.iter().map(|v| v.id()).collect(),
             uniform_inputs: uniform_inputs.iter().map(|v| v.id()).collect(),
@@ -146,9 +149,16 @@ impl Tape {
             stride += 8;
         }
         let mut at = 0;
+        self.row_starts.clear();
+        self.uniform_starts.clear();
         for (&u, &st) in self.uniform.iter().zip(&self.stored) {
             if st {
                 self.offset.push(at);
+                if u {
+                    self.uniform_starts.push(at);
+                } else {
+                    self.row_starts.push(at);
+                }
                 at += if u { 1 } else { stride };
             } else {
                 self.offset.push(NOWHERE);
@@ -175,6 +185,10 @@ impl Tape {
                 kind,
             });
         }
+        self.uniform_input_at.clear();
+        let at_of = |id: usize| self.offset[id];
+        self.uniform_input_at
+            .extend(self.uniform_inputs.iter().map(|&id| at_of(id)));
         self.val.clear();
         self.val.resize(at, 0.0);
         self.grad.clear();

@@ -5,7 +5,7 @@
 
 use super::kernels::{
     add_into, chain_block, chain_terms_backward, op_backward_pair, op_backward_same, op_forward,
-    pair_block, pair_terms_backward, two_rows, Start, LANES, PAD,
+    pair_block, pair_fits, pair_terms_backward, two_rows, Start, LANES, PAD,
 };
 #[cfg(target_arch = "x86_64")]
 use super::Kernels;
@@ -123,21 +123,29 @@ impl Tape {
                     let (oa, ob) = (&mut oa[..padded], &mut rest[..padded]);
                     let inits = (before[offset[a.init]], before[offset[b.init]]);
                     let (sa, sb) = (&slots[a.terms.0..a.terms.1], &slots[b.terms.0..b.terms.1]);
+                    assert!(
+                        pair_fits(sa, sb, before, padded),
+                        "a pair's terms out of range"
+                    );
+                    // SAFETY (each `pair_block` below): `pair_fits` checked its reads, for rows
+                    // of `padded` values, and every block ends by `padded`.
                     // Blocks of 8 samples (two chains' 16 sums fill the registers; 16 samples
                     // when a quad is one register), then 4.
                     let step = if Q::WIDE { LANES } else { LANES / 2 };
                     let wide = *len / step * step;
                     for s0 in (0..wide).step_by(step) {
                         let (pa, pb) = (&mut oa[s0..s0 + step], &mut ob[s0..s0 + step]);
-                        if Q::WIDE {
-                            pair_block::<Q, { LANES / 4 }>(pa, pb, before, inits, sa, sb, s0);
-                        } else {
-                            pair_block::<Q, { LANES / 8 }>(pa, pb, before, inits, sa, sb, s0);
+                        unsafe {
+                            if Q::WIDE {
+                                pair_block::<Q, { LANES / 4 }>(pa, pb, before, inits, sa, sb, s0);
+                            } else {
+                                pair_block::<Q, { LANES / 8 }>(pa, pb, before, inits, sa, sb, s0);
+                            }
                         }
                     }
                     for s0 in (wide..padded).step_by(PAD) {
                         let (pa, pb) = (&mut oa[s0..s0 + PAD], &mut ob[s0..s0 + PAD]);
-                        pair_block::<Q, { PAD / 4 }>(pa, pb, before, inits, sa, sb, s0);
+                        unsafe { pair_block::<Q, { PAD / 4 }>(pa, pb, before, inits, sa, sb, s0) };
                     }
                 }
             }
@@ -149,12 +157,13 @@ impl Tape {
         if self.len == self.cap {
             self.grad.fill(0.0);
         } else {
-            // Only the rows' first `len` entries are read, so only those need zeroing.
-            for id in 0..self.uniform.len() {
-                if self.stored[id] {
-                    let span = self.span(id);
-                    self.grad[span].fill(0.0);
-                }
+            // Only the rows' first `len` entries are read, so only those need zeroing (a
+            // batch of the active samples alone is often a tenth of the buffers).
+            for &o in &self.row_starts {
+                self.grad[o..o + self.len].fill(0.0);
+            }
+            for &o in &self.uniform_starts {
+                self.grad[o] = 0.0;
             }
         }
         for &(id, g) in seeds {
