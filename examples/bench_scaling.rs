@@ -9,8 +9,8 @@
 //! cargo run --release --example bench_scaling -- --dump 16x100   # the workload as JSON
 //! ```
 //!
-//! `--kernels baseline` times the tape's baseline kernels (SSE2) instead of the best this CPU
-//! runs (AVX where present).
+//! `--kernels baseline|avx|avx-fma` times those kernels of the tape instead of the best this
+//! CPU runs (AVX with FMA where present).
 //!
 //! `--dump WxN` prints the workload instead (points, labels, and the weights and biases layer
 //! by layer as `[nin][nout]` matrices), so the peer (scripts/jax_peer.py) runs the very same.
@@ -34,8 +34,9 @@ fn main() {
             match k.as_str() {
                 "baseline" => Kernels::Baseline,
                 "avx" => Kernels::Avx,
+                "avx-fma" => Kernels::AvxFma,
                 _ => {
-                    eprintln!("error: --kernels takes baseline or avx; got {k:?}");
+                    eprintln!("error: --kernels takes baseline, avx or avx-fma; got {k:?}");
                     std::process::exit(2);
                 }
             }

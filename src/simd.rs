@@ -189,8 +189,8 @@ pub use imp::F64x2;
 
 /// Four `f64` lanes: the unit of the tape's kernels. Sums that run across a batch (a weight's
 /// gradient) keep one lane per sample modulo 4 and add them as `(l0 + l1) + (l2 + l3)`, so
-/// every implementation gives the same bits: two [`F64x2`] ([`Pair`], everywhere), or one
-/// AVX register ([`Avx`], x86-64 CPUs that have it, chosen at run time).
+/// every unfused implementation gives the same bits: two [`F64x2`] ([`Pair`], everywhere),
+/// or one AVX register ([`Avx`], x86-64 CPUs that have it, chosen at run time).
 pub trait Quad: Copy {
     /// One register per quad (so twice as many quads fit in the registers as with two).
     const WIDE: bool;
@@ -201,7 +201,8 @@ pub trait Quad: Copy {
     fn store(self, s: &mut [f64]);
     fn add(self, b: Self) -> Self;
     fn mul(self, b: Self) -> Self;
-    /// `self + a * b`, rounded after the multiply and after the add (never fused).
+    /// `self + a * b`, rounded after the multiply and after the add (fused, rounded once, only
+    /// in `Avx<true>`).
     #[inline(always)]
     fn add_mul(self, a: Self, b: Self) -> Self {
         self.add(a.mul(b))
@@ -239,17 +240,20 @@ impl Quad for Pair {
     }
 }
 
-/// Four lanes in one AVX register. Only code compiled with AVX enabled, and run after
-/// checking that the CPU has it, may use this type (see `Tape::forward`): its methods call
-/// AVX instructions unconditionally.
+/// Four lanes in one AVX register; with `FUSED`, `add_mul` is one fused multiply-add (FMA),
+/// rounded once, so its results differ from the other quads' in the last bits. Only code
+/// compiled with AVX (and FMA when fused) enabled, and run after checking that the CPU has
+/// them, may use this type (see `Tape::forward`): its methods call those instructions
+/// unconditionally.
 #[cfg(target_arch = "x86_64")]
 #[derive(Clone, Copy)]
-pub struct Avx(core::arch::x86_64::__m256d);
+pub struct Avx<const FUSED: bool>(core::arch::x86_64::__m256d);
 
-// SAFETY (every `unsafe` below): `Avx` is only used where AVX is present (see its docs);
-// loads and stores are the unaligned forms on slices checked to hold four f64s.
+// SAFETY (every `unsafe` below): `Avx` is only used where AVX (and FMA when fused) is
+// present (see its docs); loads and stores are the unaligned forms on slices checked to
+// hold four f64s.
 #[cfg(target_arch = "x86_64")]
-impl Quad for Avx {
+impl<const FUSED: bool> Quad for Avx<FUSED> {
     const WIDE: bool = true;
     #[inline(always)]
     fn splat(x: f64) -> Self {
@@ -272,6 +276,14 @@ impl Quad for Avx {
     #[inline(always)]
     fn mul(self, b: Self) -> Self {
         Avx(unsafe { core::arch::x86_64::_mm256_mul_pd(self.0, b.0) })
+    }
+    #[inline(always)]
+    fn add_mul(self, a: Self, b: Self) -> Self {
+        if FUSED {
+            Avx(unsafe { core::arch::x86_64::_mm256_fmadd_pd(a.0, b.0, self.0) })
+        } else {
+            self.add(a.mul(b))
+        }
     }
 }
 

@@ -10,24 +10,36 @@ use micrograd_playground::loss::{self, Loss, Task};
 use micrograd_playground::nn::{Activation, Mlp};
 use micrograd_playground::optim::OptimizerKind;
 use micrograd_playground::playground::{Config, Playground};
+use micrograd_playground::tape::Kernels;
 use micrograd_playground::train::{TrainConfig, Trainer, GRAD_CHECK_RTOL, MAX_CHUNK};
 
+/// micrograd's losses to 1e-9 with every kernel this CPU runs: the exact ones (the
+/// baseline's bits) and the fused multiply-adds (AVX with FMA).
 #[test]
 fn golden_run_equals_micrograd() {
+    for kernels in [Kernels::Baseline, Kernels::Avx, Kernels::AvxFma] {
+        if kernels.available() {
+            golden_run_with(kernels);
+        }
+    }
+}
+
+fn golden_run_with(kernels: Kernels) {
     let golden = Golden::demo();
     let points = golden.points();
     let mut t = golden.trainer().unwrap();
+    assert_eq!(t.set_kernels(kernels), kernels);
     let mut last = None;
     for k in 0..100 {
         let s = t.step(&points);
         if let Some(e) = golden.expected.iter().find(|e| e.step == k) {
             assert!(
                 (s.loss - e.loss).abs() < 1e-9,
-                "step {k}: {} vs {}",
+                "{kernels:?} step {k}: {} vs {}",
                 s.loss,
                 e.loss
             );
-            assert_eq!(s.accuracy, e.accuracy, "step {k}");
+            assert_eq!(s.accuracy, e.accuracy, "{kernels:?} step {k}");
         }
         last = Some(s);
     }

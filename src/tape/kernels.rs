@@ -460,19 +460,29 @@ pub(super) fn pair_terms_backward<Q: Quad>(
     sb: &[TermSlot],
     val: &[f64],
     grad: &mut [f64],
-    go: (&[f64], &[f64]),
+    (ga, gb): (&[f64], &[f64]),
 ) {
-    let mut i = 0;
-    while i < sa.len() {
-        if Q::WIDE && i + 1 < sa.len() && sa[i].y != sa[i + 1].y {
-            pair_rows_backward::<Q>([(&sa[i], &sb[i]), (&sa[i + 1], &sb[i + 1])], val, grad, go);
-            i += 2;
-        } else {
-            pair_row_backward::<Q>((&sa[i], &sb[i]), val, grad, go);
-            i += 1;
+    // In tiles of samples, so the two chains' gradients stay in the first-level cache while
+    // every row reads them (a weight's gradient then adds tile by tile).
+    let n = ga.len();
+    for s0 in (0..n).step_by(TILE) {
+        let go = (&ga[s0..n.min(s0 + TILE)], &gb[s0..n.min(s0 + TILE)]);
+        let mut i = 0;
+        while i < sa.len() {
+            if Q::WIDE && i + 1 < sa.len() && sa[i].y != sa[i + 1].y {
+                let rows = [(&sa[i], &sb[i]), (&sa[i + 1], &sb[i + 1])];
+                pair_rows_backward::<Q>(rows, val, grad, go, s0);
+                i += 2;
+            } else {
+                pair_row_backward::<Q>((&sa[i], &sb[i]), val, grad, go, s0);
+                i += 1;
+            }
         }
     }
 }
+
+/// Samples per tile of [`pair_terms_backward`] (a multiple of 4: tiles keep the four lanes).
+const TILE: usize = 256;
 
 /// One row of [`pair_terms_backward`].
 #[inline(always)]
@@ -481,13 +491,15 @@ fn pair_row_backward<Q: Quad>(
     val: &[f64],
     grad: &mut [f64],
     (ga, gb): (&[f64], &[f64]),
+    s0: usize,
 ) {
     let n = ga.len();
     let full = n / 4 * 4;
     let (wa, wb) = (val[ta.x], val[tb.x]);
     let (wva, wvb) = (Q::splat(wa), Q::splat(wb));
-    let v = &val[ta.y..ta.y + n];
-    let gv = &mut grad[ta.y..ta.y + n];
+    let y = ta.y + s0;
+    let v = &val[y..y + n];
+    let gv = &mut grad[y..y + n];
     let (mut da, mut db) = (Q::splat(0.0), Q::splat(0.0));
     for (((g4, v4), a4), b4) in gv
         .chunks_exact_mut(4)
@@ -519,13 +531,15 @@ fn pair_rows_backward<Q: Quad>(
     val: &[f64],
     grad: &mut [f64],
     (ga, gb): (&[f64], &[f64]),
+    s0: usize,
 ) {
     let n = ga.len();
     let full = n / 4 * 4;
     let w = [val[ta0.x], val[tb0.x], val[ta1.x], val[tb1.x]];
     let q = w.map(Q::splat);
-    let (v0, v1) = (&val[ta0.y..ta0.y + n], &val[ta1.y..ta1.y + n]);
-    let (g0, g1) = two_rows(grad, ta0.y, n, ta1.y, n);
+    let (y0, y1) = (ta0.y + s0, ta1.y + s0);
+    let (v0, v1) = (&val[y0..y0 + n], &val[y1..y1 + n]);
+    let (g0, g1) = two_rows(grad, y0, n, y1, n);
     // Per row: the dots with go_a and go_b.
     let mut d = [Q::splat(0.0); 4];
     for (((((g04, g14), v04), v14), a4), b4) in g0

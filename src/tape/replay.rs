@@ -17,10 +17,12 @@ use crate::simd::{Pair, Quad};
 impl Tape {
     /// Runs every instruction over the batch, in recorded order.
     pub fn forward(&mut self) {
+        // SAFETY: `kernels` names only kernels the CPU runs (`Tape::set_kernels`).
         #[cfg(target_arch = "x86_64")]
-        if self.kernels == Kernels::Avx {
-            // SAFETY: `kernels` is `Avx` only when the CPU has AVX (`Tape::set_kernels`).
-            return unsafe { self.forward_avx() };
+        match self.kernels {
+            Kernels::Avx => return unsafe { self.forward_avx() },
+            Kernels::AvxFma => return unsafe { self.forward_fma() },
+            Kernels::Baseline => {}
         }
         self.forward_in::<Pair>();
     }
@@ -28,10 +30,12 @@ impl Tape {
     /// Reverse sweep: zeroes all gradients, seeds each `(node, g)` with `g` (on every sample of a
     /// row), then applies the chain rule from the last instruction to the first.
     pub fn backward(&mut self, seeds: &[(usize, f64)]) {
+        // SAFETY: as in `forward`.
         #[cfg(target_arch = "x86_64")]
-        if self.kernels == Kernels::Avx {
-            // SAFETY: as in `forward`.
-            return unsafe { self.backward_avx(seeds) };
+        match self.kernels {
+            Kernels::Avx => return unsafe { self.backward_avx(seeds) },
+            Kernels::AvxFma => return unsafe { self.backward_fma(seeds) },
+            Kernels::Baseline => {}
         }
         self.backward_in::<Pair>(seeds);
     }
@@ -39,13 +43,25 @@ impl Tape {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx")]
     unsafe fn forward_avx(&mut self) {
-        self.forward_in::<Avx>();
+        self.forward_in::<Avx<false>>();
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx")]
     unsafe fn backward_avx(&mut self, seeds: &[(usize, f64)]) {
-        self.backward_in::<Avx>(seeds);
+        self.backward_in::<Avx<false>>(seeds);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx,fma")]
+    unsafe fn forward_fma(&mut self) {
+        self.forward_in::<Avx<true>>();
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx,fma")]
+    unsafe fn backward_fma(&mut self, seeds: &[(usize, f64)]) {
+        self.backward_in::<Avx<true>>(seeds);
     }
 
     #[inline(always)]
