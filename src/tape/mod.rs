@@ -117,10 +117,13 @@ pub enum Kernels {
 impl Kernels {
     /// The fastest kernels this CPU runs.
     pub fn best() -> Kernels {
-        [Kernels::AvxFma, Kernels::Avx]
-            .into_iter()
-            .find(|k| k.available())
-            .unwrap_or(Kernels::Baseline)
+        if Kernels::AvxFma.available() {
+            Kernels::AvxFma
+        } else if Kernels::Avx.available() {
+            Kernels::Avx
+        } else {
+            Kernels::Baseline
+        }
     }
 
     /// Whether this CPU runs them.
@@ -160,9 +163,10 @@ pub struct Tape {
     stored: Vec<bool>,
     /// Where each uniform input's value and gradient are (its offset).
     uniform_input_at: Vec<usize>,
-    /// Where the stored rows and the stored uniform nodes start in `val` / `grad`.
-    row_starts: Vec<usize>,
-    uniform_starts: Vec<usize>,
+    /// The stored uniform nodes fill `val[..rows_at]`; then come `rows` rows, `stride` apart.
+    rows_at: usize,
+    rows: usize,
+    stride: usize,
     /// Per node: start of its values in `val` / `grad` ([`NOWHERE`] if not stored).
     offset: Vec<usize>,
     consts: Vec<(usize, f64)>,
@@ -202,7 +206,7 @@ impl Tape {
 
     /// How many rows (stored nodes that hold one value per sample) a replay fills.
     pub fn rows(&self) -> usize {
-        self.row_starts.len()
+        self.rows
     }
 
     /// The number of samples the next replay runs over (at most the capacity).

@@ -1,7 +1,8 @@
 //! Recording a [`Tape`] from one sample's [`Graph`]: which nodes are uniform, which `+`/`*`
 //! nodes fuse into chains, and where each stored node's values live in the buffers.
 
-use super::kernels::PAD;
+/// Values per cache line (64 bytes).
+const LINE: usize = 8;
 use super::{ChainRef, Instr, Kernels, Kind, Tape, TermKind, TermSlot, NOWHERE};
 use crate::engine::{Graph, Op, Value};
 
@@ -119,8 +120,9 @@ impl Tape {
             uniform,
             stored,
             offset: Vec::new(),
-            row_starts: Vec::new(),
-            uniform_starts: Vec::new(),
+            rows_at: 0,
+            rows: 0,
+            stride: 0,
             uniform_input_at: Vec::new(),
             consts,
             batch_inputs: batch_inputs.iter().map(|v| v.id()).collect(),
@@ -135,35 +137,38 @@ impl Tape {
         tape
     }
 
-    /// Sizes the buffers for `cap` samples (each row padded to a multiple of [`PAD`]). Input
-    /// values must be set again afterwards.
+    /// Sizes the buffers for `cap` samples. Input values must be set again afterwards.
+    ///
+    /// The stored uniform nodes come first, one number each, then the rows, `stride` values
+    /// apart (room for `cap` samples and the kernels' padding, see below); both in node order,
+    /// so an op's operands always lie before its output, which the replay's borrows rely on.
     pub(super) fn layout(&mut self, cap: usize) {
         self.cap = cap;
-        self.offset.clear();
-        // Rows 4 KB apart (or a multiple) would share the first-level cache's sets, and a
-        // layer's kernels read all its input rows at the same sample: one line more keeps
-        // them apart (measured: a tenth off the step at 1,024 samples per chunk; any other
-        // length is left as it is, which measured faster than padding every row).
-        let mut stride = cap.next_multiple_of(PAD);
-        if stride % 512 == 0 {
-            stride += 8;
+        // A layer's kernels read all its input rows at the same sample. Rows an even number
+        // of cache lines apart would crowd into a few of the first-level cache's sets (4 KB
+        // apart, all into one); an odd number of lines (8 values) apart, consecutive rows
+        // fall in different sets (measured: a tenth off the step at 1,024 samples per chunk,
+        // a fifth at width 64 with 256).
+        let mut stride = cap.next_multiple_of(LINE);
+        if (stride / LINE) % 2 == 0 {
+            stride += LINE;
         }
+        self.stride = stride;
+        self.offset.clear();
+        self.offset.resize(self.uniform.len(), NOWHERE);
         let mut at = 0;
-        self.row_starts.clear();
-        self.uniform_starts.clear();
-        for (&u, &st) in self.uniform.iter().zip(&self.stored) {
-            if st {
-                self.offset.push(at);
-                if u {
-                    self.uniform_starts.push(at);
-                } else {
-                    self.row_starts.push(at);
+        for pass_rows in [false, true] {
+            if pass_rows {
+                self.rows_at = at;
+            }
+            for (id, (&u, &st)) in self.uniform.iter().zip(&self.stored).enumerate() {
+                if st && u != pass_rows {
+                    self.offset[id] = at;
+                    at += if u { 1 } else { stride };
                 }
-                at += if u { 1 } else { stride };
-            } else {
-                self.offset.push(NOWHERE);
             }
         }
+        self.rows = (at - self.rows_at) / stride;
         self.slots.clear();
         for &(x, y) in &self.terms {
             let kind = match (self.uniform[x], self.uniform[y]) {

@@ -5,7 +5,7 @@
 
 use super::kernels::{
     add_into, chain_block, chain_terms_backward, op_backward_pair, op_backward_same, op_forward,
-    pair_block, pair_fits, pair_terms_backward, two_rows, Start, LANES, PAD,
+    pair_block, pair_terms_backward, two_rows, Start, LANES, PAD,
 };
 #[cfg(target_arch = "x86_64")]
 use super::Kernels;
@@ -139,12 +139,12 @@ impl Tape {
                     let (oa, ob) = (&mut oa[..padded], &mut rest[..padded]);
                     let inits = (before[offset[a.init]], before[offset[b.init]]);
                     let (sa, sb) = (&slots[a.terms.0..a.terms.1], &slots[b.terms.0..b.terms.1]);
-                    assert!(
-                        pair_fits(sa, sb, before, padded),
-                        "a pair's terms out of range"
-                    );
-                    // SAFETY (each `pair_block` below): `pair_fits` checked its reads, for rows
-                    // of `padded` values, and every block ends by `padded`.
+                    // SAFETY (each `pair_block` below): `Tape::layout` put every term's nodes
+                    // in the buffer, a row with room for `cap` samples padded to a block, and
+                    // the pair's operands before `a`'s output (so in `before`); `len <= cap`
+                    // (`set_len`), and every block ends by `padded`.
+                    #[cfg(debug_assertions)]
+                    assert!(super::kernels::pair_fits(sa, sb, before, padded));
                     // Blocks of 8 samples (two chains' 16 sums fill the registers; 16 samples
                     // when a quad is one register), then 4.
                     let step = if Q::WIDE { LANES } else { LANES / 2 };
@@ -175,11 +175,10 @@ impl Tape {
         } else {
             // Only the rows' first `len` entries are read, so only those need zeroing (a
             // batch of the active samples alone is often a tenth of the buffers).
-            for &o in &self.row_starts {
+            self.grad[..self.rows_at].fill(0.0);
+            for r in 0..self.rows {
+                let o = self.rows_at + r * self.stride;
                 self.grad[o..o + self.len].fill(0.0);
-            }
-            for &o in &self.uniform_starts {
-                self.grad[o] = 0.0;
             }
         }
         for &(id, g) in seeds {
