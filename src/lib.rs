@@ -22,7 +22,7 @@
 //! - [`expr`]: typed expressions (`tanh(x1*w1 + b)`) parsed into engine graphs.
 //! - [`graphview`]: the graph as DOT and as a laid-out, steppable view (examples, live neuron).
 //! - [`golden`]: micrograd's demo workload, loaded from its JSON file.
-//! - [`bench`]: the benchmark workloads, timed natively and in wasm alike.
+//! - [`mod@bench`]: the benchmark workloads, timed natively and in wasm alike.
 //! - `web` (wasm32 only): the `#[wasm_bindgen]` `Playground` the page drives.
 
 pub mod bench;

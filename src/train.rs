@@ -22,7 +22,7 @@ pub const MAX_CHUNK: usize = 1024;
 /// cache, so each layer's rows are still there when the backward pass comes back to them.
 const CHUNK_BYTES: usize = 2 << 20;
 
-/// Samples per replay of a tape with `rows` rows: as many as fit in [`CHUNK_BYTES`] (a power
+/// Samples per replay of a tape with `rows` rows: as many as fit in about 2 MB (a power
 /// of two from [`MIN_CHUNK`] to [`MAX_CHUNK`]). Larger batches run in several chunks. Long
 /// chunks spread each instruction's fixed cost (its loop set-up, a weight gradient's final
 /// sum) over more samples; measured on the 2-16-16-1 network at 5,000 points, 1,024 samples

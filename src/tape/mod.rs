@@ -20,6 +20,15 @@
 //! input row is read once for both, forward and backward; every sum still adds in its
 //! recorded order, so the results keep their bits.
 //!
+//! The kernels are written once for four lanes ([`crate::simd::Quad`]) and compiled for the
+//! machine's vectors, chosen at run time ([`Kernels`]): two SSE2 or simd128 registers, one AVX
+//! register (the same bits), or AVX with fused multiply-adds (rounded once: within 1e-12).
+//! The buffers hold the uniform nodes first, then the rows an odd number of cache lines
+//! apart, so that a layer's input rows, read at the same sample, fall in different sets of
+//! the first-level cache. A batch runs in chunks ([`crate::train::chunk_for`]) long enough
+//! to spread each instruction's fixed cost, short enough that the rows stay in the
+//! second-level cache.
+//!
 //! The parts: `recorder` turns a graph into instructions and finds the chains
 //! ([`Tape::record`]), `replay` runs them over the batch ([`Tape::forward`],
 //! [`Tape::backward`]), `kernels` are the loops each instruction runs. This file holds the
