@@ -133,7 +133,8 @@ def markdown(crit, wasm, peers, svg_name):
         "timed steps is 0, so every iteration is the same step at micrograd's starting network (the update",
         "still runs). The yardstick is backprop derived by hand and written for speed (benches/engine.rs:",
         "fixed-size arrays, one loop nest, every sample's backward), compiled, as the tape's kernels are,",
-        "for AVX where the CPU has it (the tape picks its kernels at run time: AVX here).",
+        "for AVX where the CPU has it (the tape picks its kernels at run time: AVX with FMA here; Rust",
+        "never fuses a multiply-add on its own, so the yardstick's arithmetic stays unfused).",
         "",
     ]
     hand = demo["hand_derived"]["ns"] if demo["hand_derived"] else None
