@@ -44,23 +44,24 @@ impl Reference {
     /// The dense step: every sample's backward computed (a zero gradient too).
     #[inline(never)]
     fn dense(&mut self, pts: &[Point], lr: f64, alpha: f64) -> f64 {
-        #[cfg(target_arch = "x86_64")]
-        if Kernels::Avx.available() {
-            // SAFETY: the CPU has AVX.
-            return unsafe { self.step_avx::<false>(pts, lr, alpha) };
-        }
-        self.step::<false>(pts, lr, alpha)
+        self.fastest::<false>(pts, lr, alpha)
     }
 
     /// The skipping step: samples beyond the margin do no backward work.
     #[inline(never)]
     fn skipping(&mut self, pts: &[Point], lr: f64, alpha: f64) -> f64 {
+        self.fastest::<true>(pts, lr, alpha)
+    }
+
+    /// The step compiled for AVX where the CPU has it, else for the baseline.
+    #[inline(always)]
+    fn fastest<const SKIP: bool>(&mut self, pts: &[Point], lr: f64, alpha: f64) -> f64 {
         #[cfg(target_arch = "x86_64")]
         if Kernels::Avx.available() {
             // SAFETY: the CPU has AVX.
-            return unsafe { self.step_avx::<true>(pts, lr, alpha) };
+            return unsafe { self.step_avx::<SKIP>(pts, lr, alpha) };
         }
-        self.step::<true>(pts, lr, alpha)
+        self.step::<SKIP>(pts, lr, alpha)
     }
 
     /// The step compiled for AVX, as the tape's kernels are where the CPU has it: both

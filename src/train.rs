@@ -126,8 +126,6 @@ pub struct Trainer {
     rng: Rng,
     /// The inputs of the recorded graph's kinks (ReLU, the hinge, abs), for the gradient check.
     kinks: Vec<Kink>,
-    /// The longest chunk for this tape ([`chunk_for`] its rows).
-    chunk: usize,
     /// The gradient check under way (see [`Trainer::begin_gradient_check`]), if any.
     check: Option<Box<GradCheckRun>>,
 }
@@ -170,7 +168,6 @@ impl Trainer {
     pub fn new(model: Mlp, config: TrainConfig, seed: u64) -> Trainer {
         let (tape, ids, kinks) = record(&model, config.loss, config.task);
         let n = model.params.len();
-        let chunk = chunk_for(tape.rows());
         Trainer {
             optimizer: Optimizer::new(config.optimizer, config.momentum),
             model,
@@ -188,7 +185,6 @@ impl Trainer {
             active: Vec::with_capacity(MAX_CHUNK),
             rng: Rng::new(seed ^ 0x0BA7_C4E5),
             kinks,
-            chunk,
             check: None,
         }
     }
@@ -483,7 +479,7 @@ impl Trainer {
         // than what is filled cost every replay (measured: a sixth of the step at 100
         // points). Minibatches all have one size, so this resizes only when a setting
         // changes, and then within the buffers' capacity after the largest size.
-        let want = self.chunk.min(n.max(1));
+        let want = chunk_for(self.tape.rows()).min(n.max(1));
         if want != self.tape.capacity() {
             self.tape.set_capacity(want);
         }

@@ -380,7 +380,13 @@ fn scale_and_dot<Q: Quad>(gv: &mut [f64], w: f64, v: &[f64], go: &[f64]) -> f64 
         gv[s] += w * go[s];
         acc[s - full] += v[s] * go[s];
     }
-    (acc[0] + acc[1]) + (acc[2] + acc[3])
+    total(acc)
+}
+
+/// Four lanes' sum, in the order every sum across the batch uses: `(l0 + l1) + (l2 + l3)`.
+#[inline(always)]
+fn total(l: [f64; 4]) -> f64 {
+    (l[0] + l[1]) + (l[2] + l[3])
 }
 
 /// A quad's four lanes.
@@ -524,8 +530,8 @@ fn pair_row_backward<Q: Quad>(
         la[s - full] += v[s] * ga[s];
         lb[s - full] += v[s] * gb[s];
     }
-    grad[tb.x] += (lb[0] + lb[1]) + (lb[2] + lb[3]);
-    grad[ta.x] += (la[0] + la[1]) + (la[2] + la[3]);
+    grad[tb.x] += total(lb);
+    grad[ta.x] += total(la);
 }
 
 /// Two different rows of [`pair_terms_backward`] in one pass, each computed exactly as
@@ -575,11 +581,10 @@ fn pair_rows_backward<Q: Quad>(
         l[2][s - full] += v1[s] * ga[s];
         l[3][s - full] += v1[s] * gb[s];
     }
-    let sum = |l: [f64; 4]| (l[0] + l[1]) + (l[2] + l[3]);
-    grad[tb0.x] += sum(l[1]);
-    grad[ta0.x] += sum(l[0]);
-    grad[tb1.x] += sum(l[3]);
-    grad[ta1.x] += sum(l[2]);
+    grad[tb0.x] += total(l[1]);
+    grad[ta0.x] += total(l[0]);
+    grad[tb1.x] += total(l[3]);
+    grad[ta1.x] += total(l[2]);
 }
 
 /// Backward of `x * x` inside a chain: `gx += (x + x) * go`.
@@ -624,7 +629,7 @@ pub(super) fn lanes_sum(n: usize, mut f: impl FnMut(usize) -> f64) -> f64 {
     for t in full..n {
         acc[t - full] += f(t);
     }
-    (acc[0] + acc[1]) + (acc[2] + acc[3])
+    total(acc)
 }
 
 /// Two disjoint rows of one buffer, mutably.
