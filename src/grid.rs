@@ -160,7 +160,7 @@ enum Stage {
 const BLOCK: usize = 64;
 /// Points per register group in [`Mlp::scores_2d`] (an even number: pairs of `F64x2`).
 const LANES: usize = 8;
-const _: () = assert!(LANES % 2 == 0 && BLOCK % LANES == 0);
+const _: () = assert!(LANES.is_multiple_of(2) && BLOCK.is_multiple_of(LANES));
 /// Neurons per register group: `NEURONS * LANES` independent sums hide the add's latency.
 const NEURONS: usize = 2;
 

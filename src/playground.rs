@@ -482,7 +482,7 @@ impl Playground {
                 if self.stop_now(epoch, s.loss) {
                     break;
                 }
-                if self.trainer.step % CHECK_EVERY == 0 {
+                if self.trainer.step.is_multiple_of(CHECK_EVERY) {
                     // The step's own loss and gradients say whether the network still learns.
                     let found = self.watch.check(&mut self.trainer, &self.train, s.loss);
                     self.notices.extend(found.iter().map(Finding::message));

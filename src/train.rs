@@ -808,7 +808,7 @@ impl GradCheckRun {
         let r = &mut self.report;
         r.noise = r.noise.max(noise);
         let larger = |best: &Option<ParamCheck>| {
-            best.map_or(true, |b| rel_error > b.rel_error || rel_error.is_nan())
+            best.is_none_or(|b| rel_error > b.rel_error || rel_error.is_nan())
         };
         if rel_error <= GRAD_CHECK_RTOL {
             r.agree += 1;

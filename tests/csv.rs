@@ -634,7 +634,7 @@ fn write_then_parse_gives_the_same_table_for_binary_classes_and_regression() {
         labels,
         notes: vec![],
     };
-    let sign = |i: usize| if i % 2 == 0 { -1.0 } else { 1.0 };
+    let sign = |i: usize| if i.is_multiple_of(2) { -1.0 } else { 1.0 };
     for labels in [
         binary("-1", "1"),
         binary("0", "1"),

@@ -150,7 +150,7 @@ impl Tape {
         // fall in different sets (measured: a tenth off the step at 1,024 samples per chunk,
         // a fifth at width 64 with 256).
         let mut stride = cap.next_multiple_of(LINE);
-        if (stride / LINE) % 2 == 0 {
+        if (stride / LINE).is_multiple_of(2) {
             stride += LINE;
         }
         self.stride = stride;
