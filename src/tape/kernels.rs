@@ -383,7 +383,7 @@ fn scale_and_dot<Q: Quad>(gv: &mut [f64], w: f64, v: &[f64], go: &[f64]) -> f64 
 /// A batch's whole quads of samples (its last `len % 4` left out). The kernels index these in
 /// a counted loop rather than zip iterators over them: the page's wasm is built with a low
 /// inlining threshold (`.cargo/config.toml`), under which a zip of four `chunks_exact` stays a
-/// call, its state in memory and a bounds check on every quad (13% of the demo step in wasm).
+/// call, its state in memory and a bounds check on every quad (a tenth of the demo step in wasm).
 /// Indexing slices of one length `n / 4` needs no checks anywhere.
 #[inline(always)]
 fn quads(s: &[f64]) -> &[[f64; 4]] {
