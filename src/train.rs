@@ -262,7 +262,7 @@ impl Trainer {
         let mut correct = 0;
         let task = self.config.task;
         let mut label = [0.0; MAX_CLASSES];
-        for i in batch.indices(&self.order) {
+        for i in batch.indices(&self.order, 0, batch.len()) {
             let pt = train[i];
             let x = self.model.embed(g.value(pt.x), g.value(pt.y));
             let out = self.model.forward(&p, &x);
@@ -490,7 +490,7 @@ impl Trainer {
         while start < n {
             let len = self.tape.capacity().min(n - start);
             let order = std::mem::take(&mut self.order);
-            let idx = || batch.indices(&order).skip(start).take(len);
+            let idx = || batch.indices(&order, start, len);
             self.fill_chunk(len, idx().map(|i| &train[i]));
             self.tape.forward();
             let task = self.config.task;
@@ -500,10 +500,19 @@ impl Trainer {
                 sum += l;
             }
             if task != Task::Regression {
+                // The output rows read once per chunk, not once per sample (2% of a step at
+                // 5,000 points); entries past `outputs` repeat the last and are not read.
+                let outputs = task.outputs();
+                let rows: [&[f64]; MAX_CLASSES] = std::array::from_fn(|o| {
+                    let id = self.ids.out[o.min(outputs - 1)];
+                    &self.tape.values(id)[..len]
+                });
                 let mut out = [0.0; MAX_CLASSES];
                 for (k, i) in idx().enumerate() {
-                    self.outputs_of(k, &mut out);
-                    correct += is_right(task, &out[..task.outputs()], train[i].label) as usize;
+                    for (o, row) in out.iter_mut().zip(&rows[..outputs]) {
+                        *o = row[k];
+                    }
+                    correct += is_right(task, &out[..outputs], train[i].label) as usize;
                 }
             }
             self.order = order;
@@ -537,7 +546,7 @@ impl Trainer {
         let l = self.tape.values(self.ids.loss);
         let mut active = std::mem::take(&mut self.active);
         active.clear();
-        let idx = batch.indices(&self.order).skip(start).take(len);
+        let idx = batch.indices(&self.order, start, len);
         // A NaN loss stays in, so that a divergence is seen in the gradient too.
         active.extend(idx.zip(l).filter(|(_, &v)| v != 0.0).map(|(i, _)| i));
         if active.len() * 4 <= len * 3 {
@@ -869,11 +878,19 @@ impl Batch {
         }
     }
 
-    fn indices<'a>(&self, order: &'a [usize]) -> impl Iterator<Item = usize> + Clone + 'a {
-        let (full, start, len) = match *self {
-            Batch::Full(n) => (true, 0, n),
-            Batch::Part(s, n) => (false, s, n),
+    /// The indices of the batch's samples `from..from + len` (a chunk), in `train`.
+    fn indices<'a>(
+        &self,
+        order: &'a [usize],
+        from: usize,
+        len: usize,
+    ) -> impl Iterator<Item = usize> + Clone + 'a {
+        let (full, start) = match *self {
+            Batch::Full(_) => (true, from),
+            Batch::Part(s, _) => (false, s + from),
         };
+        // The window is cut from the range, not with `skip` on the mapped iterator, which
+        // would walk past the chunks before it one sample at a time.
         (start..start + len).map(move |i| if full { i } else { order[i] })
     }
 }
