@@ -217,7 +217,7 @@ fn scaling(c: &mut Criterion) {
     group
         .measurement_time(Duration::from_secs(2))
         .warm_up_time(Duration::from_millis(500));
-    for n in [10usize, 30, 100, 300, 1000] {
+    for n in [10usize, 30, 100, 300, 1000, 5000] {
         let pts = Dataset::Moons.generate(n, 0.1, 1);
         let mut t = Trainer::new(
             Mlp::new(2, &[16, 16], 1, Activation::Relu, 1),

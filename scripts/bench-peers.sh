@@ -136,7 +136,9 @@ fi
 # workload (the example dumps its points and weights for the peer), the first losses checked
 # equal, the two timed in alternating rounds (process by process) so both meet the same state
 # of the machine.
-SIZES="8x100 16x100 32x100 64x100 128x100 16x10 16x1000 16x5000 32x1000 32x5000"
+# The scaling tables' sizes (widths 8-128 at 100 points, 10-5,000 points at width 16), and width
+# 32 (the page's widest layers) at 1,000 and 5,000 points.
+SIZES="8x100 16x100 32x100 64x100 128x100 16x10 16x30 16x300 16x1000 16x5000 32x1000 32x5000"
 ROUNDS="${JAX_ROUNDS:-3}"
 cargo build --quiet --release --example bench_scaling || die "cargo build --release --example bench_scaling failed"
 EX=target/release/examples/bench_scaling

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = [("dynamic_graph", "dynamic graph (rebuilt every step, as micrograd does)"),
         ("tape", "tape (recorded once, replayed over the batch)"),
         ("hand_derived", "hand-derived backprop (yardstick, not autodiff)")]
-BATCH = [10, 30, 100, 300, 1000]
+BATCH = [10, 30, 100, 300, 1000, 5000]
 WIDTH = [8, 16, 32, 64, 128]
 
 
@@ -230,20 +230,29 @@ def markdown(crit, wasm, peers, svg_name):
 
     lines += ["## Scaling", "", f"![step time against batch size and width]({svg_name})", "",
               "Tape step, MLP 2-16-16-1, against the number of points in the (full) batch:", ""]
+    # JAX's jit on the same sizes (`make bench-peers`), with the tape's time from that same run.
+    peer = {(r["w"], r["n"]): r for r in (jax or {}).get("rows", [])}
+    def jax_cells(w, n):
+        r = peer.get((w, n))
+        return [fmt_ns(r["jax_us"] * 1e3), f"{r['ratio']:.2f}x"] if r else ["—", "—"]
     rows = []
     for n in BATCH:
         e = batch[n]
-        rows.append([n, fmt_ns(e["ns"]) if e else "—", fmt_ns(e["ns"] / n) if e else "—"])
-    lines += [md_table(["points", "time / step", "per point"], rows), ""]
+        rows.append([f"{n:,}", fmt_ns(e["ns"]) if e else "—", fmt_ns(e["ns"] / n) if e else "—"]
+                    + jax_cells(16, n))
+    lines += [md_table(["points", "time / step", "per point", "JAX jit", "tape / JAX"], rows), ""]
     lines += ["(These runs use seed-1 data and weights, not the golden ones, so 100 points here is close to,",
-              "not the same as, the demo step above.)", "",
+              "not the same as, the demo step above. The JAX columns are `make bench-peers`' (section above):",
+              "JAX's time per step, and the tape's time over JAX's in that run's alternation, on its own",
+              "workload of the same size.)", "",
               "Tape step, 100 points, MLP 2-w-w-1, against the width w:", ""]
     rows = []
     for w in WIDTH:
         e = width[w]
         rows.append([w, f"{params(w):,}", fmt_ns(e["ns"]) if e else "—",
-                     fmt_ns(e["ns"] / params(w) / 100) if e else "—"])
-    lines += [md_table(["width", "parameters", "time / step", "per parameter per point"], rows), ""]
+                     fmt_ns(e["ns"] / params(w) / 100) if e else "—"] + jax_cells(w, 100))
+    lines += [md_table(["width", "parameters", "time / step", "per parameter per point", "JAX jit",
+                        "tape / JAX"], rows), ""]
 
     if wasm:
         lines += ["## WebAssembly against native", "",
@@ -317,17 +326,19 @@ def fmt_tick_us(us):
     return f"{us:g} µs"
 
 
-def panel(x0, y0, w, h, title, xlabel, xs, ys, xticks, ref_slope, ref_label, color):
-    """One log-log panel at (x0, y0) of size w x h (the plot area inside margins)."""
+def panel(x0, y0, w, h, title, xlabel, xs, ys, xticks, ref_slope, ref_label, color, peer=()):
+    """One log-log panel at (x0, y0) of size w x h (the plot area inside margins); `peer` is
+    JAX's (x, time) where measured, drawn beside the tape's."""
     ml, mr, mt, mb = 62, 16, 34, 46
     pw, ph = w - ml - mr, h - mt - mb
     px, py = x0 + ml, y0 + mt
     pts = [(x, y) for x, y in zip(xs, ys) if y is not None]
+    peer = [(x, y) for x, y in peer if y is not None]
     out = [f'<text x="{x0 + w / 2:.1f}" y="{y0 + 18}" class="title">{escape(title)}</text>']
     if not pts:
         out.append(f'<text x="{x0 + w / 2:.1f}" y="{y0 + h / 2:.1f}" class="note">no results</text>')
         return out
-    ylo, yhi = min(y for _, y in pts), max(y for _, y in pts)
+    ylo, yhi = min(y for _, y in pts + peer), max(y for _, y in pts + peer)
     # Pad the y range to whole 1-2-5 steps so the data never touches the frame.
     lo = 10 ** math.floor(math.log10(ylo))
     for m in (5, 2, 1):
@@ -368,6 +379,13 @@ def panel(x0, y0, w, h, title, xlabel, xs, ys, xticks, ref_slope, ref_label, col
     if ra < rb:
         ya, yb = y1 * (ra / x1) ** ref_slope, y1 * (rb / x1) ** ref_slope
         out.append(f'<line x1="{sx(ra):.1f}" y1="{sy(ya):.1f}" x2="{sx(rb):.1f}" y2="{sy(yb):.1f}" class="ref"/>')
+    # JAX's times (grey squares, no values: its table is in docs/bench.md), under the tape's.
+    if peer:
+        path = " ".join(f"{'M' if i == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}" for i, (x, y) in enumerate(peer))
+        out.append(f'<path d="{path}" fill="none" stroke="{PEER}" stroke-width="1.6"/>')
+        for x, y in peer:
+            out.append(f'<rect x="{sx(x) - 3.5:.1f}" y="{sy(y) - 3.5:.1f}" width="7" height="7" fill="{PEER}">'
+                       f'<title>JAX jit, {x:,}: {escape(fmt_ns(y * 1e3))}</title></rect>')
     # The data: line, points, values.
     path = " ".join(f"{'M' if i == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}" for i, (x, y) in enumerate(pts))
     out.append(f'<path d="{path}" fill="none" stroke="{color}" stroke-width="2.2"/>')
@@ -388,7 +406,15 @@ def panel(x0, y0, w, h, title, xlabel, xs, ys, xticks, ref_slope, ref_label, col
     out.append(f'<text x="{lx + 30}" y="{ly}" class="legend">tape step, criterion mean</text>')
     out.append(f'<line x1="{lx}" y1="{ly + 14}" x2="{lx + 22}" y2="{ly + 14}" class="ref"/>')
     out.append(f'<text x="{lx + 30}" y="{ly + 18}" class="legend">{escape(ref_label)}</text>')
+    if peer:
+        out.append(f'<line x1="{lx}" y1="{ly + 32}" x2="{lx + 22}" y2="{ly + 32}" stroke="{PEER}" stroke-width="1.6"/>')
+        out.append(f'<rect x="{lx + 7.5}" y="{ly + 28.5}" width="7" height="7" fill="{PEER}"/>')
+        out.append(f'<text x="{lx + 30}" y="{ly + 36}" class="legend">JAX jit (XLA), make bench-peers</text>')
     return out
+
+
+# JAX's series in the plot.
+PEER = "#555"
 
 
 def short_us(us):
@@ -400,15 +426,16 @@ def short_us(us):
     return f"{us:.{decimals}f} {unit}"
 
 
-def svg(batch, width):
+def svg(batch, width, jax=None):
     W, H = 920, 380
     pw = W // 2
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" '
         'role="img" aria-labelledby="t d" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif">',
         '<title id="t">micrograd-playground: tape step time against batch size and width</title>',
-        '<desc id="d">Two log-log plots of criterion mean times per training step (native). Left: MLP 2-16-16-1 '
-        'against the number of points. Right: 100 points, MLP 2-w-w-1, against the width w.</desc>',
+        '<desc id="d">Two log-log plots of criterion mean times per training step (native), with JAX\'s jit on '
+        'the same sizes where measured. Left: MLP 2-16-16-1 against the number of points. Right: 100 points, '
+        'MLP 2-w-w-1, against the width w.</desc>',
         "<style>"
         ".title{font-size:15px;font-weight:600;text-anchor:middle;fill:#222}"
         ".label{font-size:13px;text-anchor:middle;fill:#333}"
@@ -424,10 +451,13 @@ def svg(batch, width):
         f'<rect width="{W}" height="{H}" fill="#fff"/>',
     ]
     us = lambda e: e["ns"] / 1e3 if e else None  # noqa: E731
+    peer = {(r["w"], r["n"]): r["jax_us"] for r in (jax or {}).get("rows", [])}
     parts += panel(0, 0, pw, H, "Step time vs batch size (MLP 2-16-16-1)", "points in the batch (log)",
-                   BATCH, [us(batch[n]) for n in BATCH], BATCH, 1.0, "slope 1: time ∝ points", "#0072B2")
+                   BATCH, [us(batch[n]) for n in BATCH], BATCH, 1.0, "slope 1: time ∝ points", "#0072B2",
+                   [(n, peer.get((16, n))) for n in BATCH])
     parts += panel(pw, 0, pw, H, "Step time vs width (100 points, MLP 2-w-w-1)", "hidden width w (log)",
-                   WIDTH, [us(width[w]) for w in WIDTH], WIDTH, 2.0, "slope 2: time ∝ w²", "#D55E00")
+                   WIDTH, [us(width[w]) for w in WIDTH], WIDTH, 2.0, "slope 2: time ∝ w²", "#D55E00",
+                   [(w, peer.get((w, 100))) for w in WIDTH])
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
@@ -443,7 +473,7 @@ def main():
     md, batch, width = markdown(crit, wasm, peers, "bench-scaling.svg")
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.md").write_text(md)
-    (out / "bench-scaling.svg").write_text(svg(batch, width))
+    (out / "bench-scaling.svg").write_text(svg(batch, width, load_json(ROOT / "target" / "bench-peers-jax.json")))
     print(f"wrote {out / 'bench.md'} and {out / 'bench-scaling.svg'}")
 
 
