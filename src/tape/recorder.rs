@@ -3,7 +3,7 @@
 
 /// Values per cache line (64 bytes).
 const LINE: usize = 8;
-use super::{ChainRef, Instr, Kernels, Kind, Tape, TermKind, TermSlot, NOWHERE};
+use super::{Buffer, ChainRef, Instr, Kernels, Kind, Tape, TermKind, TermSlot, NOWHERE};
 use crate::engine::{Graph, Op, Value};
 
 /// A chain being collected while recording: its start, its last node, its products.
@@ -129,8 +129,8 @@ impl Tape {
             uniform_inputs: uniform_inputs.iter().map(|v| v.id()).collect(),
             cap: 0,
             len: 0,
-            val: Vec::new(),
-            grad: Vec::new(),
+            val: Buffer::default(),
+            grad: Buffer::default(),
             kernels: Kernels::best(),
         };
         tape.layout(capacity.max(1));
@@ -194,10 +194,8 @@ impl Tape {
         let at_of = |id: usize| self.offset[id];
         self.uniform_input_at
             .extend(self.uniform_inputs.iter().map(|&id| at_of(id)));
-        self.val.clear();
-        self.val.resize(at, 0.0);
-        self.grad.clear();
-        self.grad.resize(at, 0.0);
+        self.val = Buffer::zeros(at);
+        self.grad = Buffer::zeros(at);
         for &(id, x) in &self.consts {
             self.val[self.offset[id]] = x;
         }
