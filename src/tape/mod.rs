@@ -301,50 +301,57 @@ impl Tape {
 /// 64-byte boundary, wherever the allocator puts it; its rows, a whole number of 64-byte lines
 /// from the start, all start there too. Measured with the AVX kernels on this project's
 /// machine, rows at 16 bytes modulo 32 run the step 10-25% faster than rows at 0 (aligned to
-/// the vectors' 32 bytes), 8 or 24, at every size timed; the buffers of both must be so.
+/// the vectors' 32 bytes), 8 or 24, at every size timed, and both buffers must be so.
 /// With a plain `Vec` the placement depended on the allocator's history (glibc maps a large
 /// block fresh, 16 bytes past a page, but serves it from the heap after a large one was freed),
 /// so the step's speed depended on what the process had done before.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 struct Buffer {
-    lines: Vec<Line>,
+    values: Vec<f64>,
+    /// Where the buffer starts in `values`.
+    at: usize,
     len: usize,
 }
 
-#[derive(Clone, Copy, Debug)]
-#[repr(C, align(64))]
-struct Line([f64; 8]);
-
-/// Values before a [`Buffer`]'s start in its first line (16 bytes).
-const SKEW: usize = 2;
+/// Where a [`Buffer`] starts in its 64-byte line, in bytes.
+const SKEW: usize = 16;
 
 impl Buffer {
     /// `n` zeros.
     fn zeros(n: usize) -> Buffer {
-        Buffer {
-            lines: vec![Line([0.0; 8]); (n + SKEW).div_ceil(8)],
-            len: n,
-        }
+        // A line's worth to spare: an `f64` is 8-byte aligned, so one of the first 8 values
+        // starts at the skew.
+        let values = vec![0.0; n + 8];
+        let at = (SKEW + 64 - values.as_ptr() as usize % 64) % 64 / 8;
+        Buffer { values, at, len: n }
     }
 }
 
+impl Clone for Buffer {
+    /// A copy placed as its own allocation allows (see [`Buffer::zeros`]).
+    fn clone(&self) -> Buffer {
+        let mut b = Buffer::zeros(self.len);
+        b.copy_from_slice(self);
+        b
+    }
+}
+
+// Inlined everywhere: the page's wasm is built with a low inlining threshold, under which each
+// index into a buffer would otherwise call these.
 impl std::ops::Deref for Buffer {
     type Target = [f64];
+    #[inline(always)]
     fn deref(&self) -> &[f64] {
-        // SAFETY: a `Line` is eight `f64`s and nothing else (`repr(C)`, 64 bytes), so the
-        // lines hold `8 * lines.len() >= SKEW + len` contiguous initialised `f64`s.
-        unsafe { std::slice::from_raw_parts(self.lines.as_ptr().cast::<f64>().add(SKEW), self.len) }
+        // SAFETY: `at < 8` and `values` holds `len + 8` values (`Buffer::zeros`). Unchecked,
+        // as the check inlined into every use cost the page's wasm 1 KB.
+        unsafe { self.values.get_unchecked(self.at..self.at + self.len) }
     }
 }
 
 impl std::ops::DerefMut for Buffer {
+    #[inline(always)]
     fn deref_mut(&mut self) -> &mut [f64] {
-        // SAFETY: as in `deref`, and the borrow is unique.
-        unsafe {
-            std::slice::from_raw_parts_mut(
-                self.lines.as_mut_ptr().cast::<f64>().add(SKEW),
-                self.len,
-            )
-        }
+        // SAFETY: as in `deref`.
+        unsafe { self.values.get_unchecked_mut(self.at..self.at + self.len) }
     }
 }
