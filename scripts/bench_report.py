@@ -214,10 +214,7 @@ def markdown(crit, wasm, peers, svg_name):
             "The page allows up to 32 neurons per layer and 5,000 points; widths 64 and 128 show the trend",
             "beyond it. Where XLA leads, at the largest sizes, its matrix kernels reuse each loaded value across",
             "more outputs than the tape's blocks do (two neurons by 16 samples forward, two neurons by two rows",
-            "backward). At the largest batches the tape's time also depends, by up to a fifth either way, on",
-            "where the allocator puts its buffers: timed here after the smaller sizes in one process, they",
-            "come from the heap rather than from fresh mappings, which is slower at 5,000 points and faster",
-            "at some other sizes; a placement that is fast at every size is not known yet.",
+            "backward).",
             "",
         ]
 
