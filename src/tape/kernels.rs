@@ -94,7 +94,9 @@ pub(super) fn op_forward(op: Op, kind: Kind, out: &mut [f64], a: &[f64], b: &[f6
     dispatch!(op, forward_kernel, kind, out, a, b);
 }
 
-/// The chain rule through `out = op(a, a)` (a unary op, or `x * x`): `ga += local * go`.
+/// The chain rule through `out = op(a, a)` (a unary op, or `x * x`): `ga += local * go`, or
+/// with `first` (the first gradient `a`'s row receives) `ga = 0 + local * go`, the same bits
+/// without zeroing the row and reading the zeros back.
 #[inline(always)]
 pub(super) fn op_backward_same(
     op: Op,
@@ -103,8 +105,9 @@ pub(super) fn op_backward_same(
     out: &[f64],
     go: &[f64],
     ga: &mut [f64],
+    first: bool,
 ) {
-    dispatch!(op, backward_same, kind, a, out, go, ga);
+    dispatch!(op, backward_same, kind, a, out, go, ga, first);
 }
 
 /// The chain rule through `out = op(a, b)` with `a` and `b` two different nodes.
@@ -166,6 +169,7 @@ fn backward_same<const K: u8>(
     out: &[f64],
     go: &[f64],
     ga: &mut [f64],
+    first: bool,
 ) {
     let op = op_of::<K>(op);
     let both = op.arity() == 2;
@@ -179,6 +183,12 @@ fn backward_same<const K: u8>(
     };
     match kind {
         Kind::Uniform => ga[0] += local(a[0], out[0]) * go[0],
+        // Two loops, so that neither tests `first` per value.
+        _ if first => {
+            for (((g, &x), &o), &d) in ga.iter_mut().zip(a).zip(out).zip(go) {
+                *g = 0.0 + local(x, o) * d;
+            }
+        }
         _ => {
             for (((g, &x), &o), &d) in ga.iter_mut().zip(a).zip(out).zip(go) {
                 *g += local(x, o) * d;
@@ -305,17 +315,33 @@ pub(super) fn chain_terms_backward<Q: Quad>(
     val: &[f64],
     grad: &mut [f64],
     go: &[f64],
+    first: bool,
+) {
+    if first {
+        chain_terms::<Q, true>(slots, val, grad, go);
+    } else {
+        chain_terms::<Q, false>(slots, val, grad, go);
+    }
+}
+
+/// [`chain_terms_backward`], with `FIRST` a compile-time constant so that no loop tests it.
+#[inline(always)]
+fn chain_terms<Q: Quad, const FIRST: bool>(
+    slots: &[TermSlot],
+    val: &[f64],
+    grad: &mut [f64],
+    go: &[f64],
 ) {
     let n = go.len();
     for t in slots {
         let (x, y) = (t.x, t.y);
         match t.kind {
             TermKind::SV => {
-                let d = scale_and_dot::<Q>(&mut grad[y..y + n], val[x], &val[y..y + n], go);
+                let d = scale_and_dot::<Q, FIRST>(&mut grad[y..y + n], val[x], &val[y..y + n], go);
                 grad[x] += d;
             }
             TermKind::VS => {
-                let d = scale_and_dot::<Q>(&mut grad[x..x + n], val[y], &val[x..x + n], go);
+                let d = scale_and_dot::<Q, FIRST>(&mut grad[x..x + n], val[y], &val[x..x + n], go);
                 grad[y] += d;
             }
             TermKind::VV => {
@@ -346,8 +372,8 @@ fn chain_backward<Q: Quad>(gx: &mut [f64], gy: &mut [f64], x: &[f64], y: &[f64],
                 gy[s] += x[s] * go[s];
             }
         }
-        (false, true) => gx[0] += scale_and_dot::<Q>(gy, x[0], y, go),
-        (true, false) => gy[0] += scale_and_dot::<Q>(gx, y[0], x, go),
+        (false, true) => gx[0] += scale_and_dot::<Q, false>(gy, x[0], y, go),
+        (true, false) => gy[0] += scale_and_dot::<Q, false>(gx, y[0], x, go),
         (false, false) => {
             let total = lanes_sum(n, |s| go[s]);
             gx[0] += y[0] * total;
@@ -356,10 +382,11 @@ fn chain_backward<Q: Quad>(gx: &mut [f64], gy: &mut [f64], x: &[f64], y: &[f64],
     }
 }
 
-/// One pass for a product `w * v` with `w` uniform: `gv += w * go` per sample, and returns
-/// `sum(v * go)` (w's gradient), summed in four lanes so it vectorizes.
+/// One pass for a product `w * v` with `w` uniform: `gv += w * go` per sample (`gv = 0 + w *
+/// go` with `FIRST`, see [`op_backward_same`]), and returns `sum(v * go)` (w's gradient),
+/// summed in four lanes so it vectorizes.
 #[inline(always)]
-fn scale_and_dot<Q: Quad>(gv: &mut [f64], w: f64, v: &[f64], go: &[f64]) -> f64 {
+fn scale_and_dot<Q: Quad, const FIRST: bool>(gv: &mut [f64], w: f64, v: &[f64], go: &[f64]) -> f64 {
     let n = go.len();
     let (gv, v) = (&mut gv[..n], &v[..n]);
     let wv = Q::splat(w);
@@ -369,11 +396,14 @@ fn scale_and_dot<Q: Quad>(gv: &mut [f64], w: f64, v: &[f64], go: &[f64]) -> f64 
     let (g4, v4, d4) = (quads_mut(gv), quads(v), quads(go));
     for k in 0..d4.len() {
         let d = Q::load(&d4[k]);
-        Q::load(&g4[k]).add_mul(wv, d).store(&mut g4[k]);
+        start::<Q, FIRST>(&g4[k]).add_mul(wv, d).store(&mut g4[k]);
         acc = acc.add_mul(Q::load(&v4[k]), d);
     }
     let mut acc = lanes(acc);
     for s in full..n {
+        if FIRST {
+            gv[s] = 0.0;
+        }
         gv[s] += w * go[s];
         acc[s - full] += v[s] * go[s];
     }
@@ -388,6 +418,17 @@ fn scale_and_dot<Q: Quad>(gv: &mut [f64], w: f64, v: &[f64], go: &[f64]) -> f64 
 #[inline(always)]
 fn quads(s: &[f64]) -> &[[f64; 4]] {
     s.as_chunks().0
+}
+
+/// A quad of a gradient row about to receive a contribution: its values, or zeros when this
+/// is the row's first contribution (the row was not zeroed; see [`op_backward_same`]).
+#[inline(always)]
+fn start<Q: Quad, const FIRST: bool>(g: &[f64; 4]) -> Q {
+    if FIRST {
+        Q::splat(0.0)
+    } else {
+        Q::load(g)
+    }
 }
 
 /// [`quads`], mutably.
@@ -480,6 +521,23 @@ pub(super) fn pair_terms_backward<Q: Quad>(
     sb: &[TermSlot],
     val: &[f64],
     grad: &mut [f64],
+    go: (&[f64], &[f64]),
+    first: bool,
+) {
+    if first {
+        pair_terms::<Q, true>(sa, sb, val, grad, go);
+    } else {
+        pair_terms::<Q, false>(sa, sb, val, grad, go);
+    }
+}
+
+/// [`pair_terms_backward`], with `FIRST` a compile-time constant so that no loop tests it.
+#[inline(always)]
+fn pair_terms<Q: Quad, const FIRST: bool>(
+    sa: &[TermSlot],
+    sb: &[TermSlot],
+    val: &[f64],
+    grad: &mut [f64],
     (ga, gb): (&[f64], &[f64]),
 ) {
     // With the wide kernels, in tiles of samples, so the two chains' gradients stay in the
@@ -495,10 +553,10 @@ pub(super) fn pair_terms_backward<Q: Quad>(
         while i < sa.len() {
             if Q::WIDE && i + 1 < sa.len() && sa[i].y != sa[i + 1].y {
                 let rows = [(&sa[i], &sb[i]), (&sa[i + 1], &sb[i + 1])];
-                pair_rows_backward::<Q>(rows, val, grad, go, s0);
+                pair_rows_backward::<Q, FIRST>(rows, val, grad, go, s0);
                 i += 2;
             } else {
-                pair_row_backward::<Q>((&sa[i], &sb[i]), val, grad, go, s0);
+                pair_row_backward::<Q, FIRST>((&sa[i], &sb[i]), val, grad, go, s0);
                 i += 1;
             }
         }
@@ -510,7 +568,7 @@ const TILE: usize = 256;
 
 /// One row of [`pair_terms_backward`].
 #[inline(always)]
-fn pair_row_backward<Q: Quad>(
+fn pair_row_backward<Q: Quad, const FIRST: bool>(
     (ta, tb): (&TermSlot, &TermSlot),
     val: &[f64],
     grad: &mut [f64],
@@ -530,7 +588,7 @@ fn pair_row_backward<Q: Quad>(
     let (a4, b4) = (quads(ga), quads(gb));
     for k in 0..a4.len() {
         let (x, ya, yb) = (Q::load(&v4[k]), Q::load(&a4[k]), Q::load(&b4[k]));
-        Q::load(&g4[k])
+        start::<Q, FIRST>(&g4[k])
             .add_mul(wvb, yb)
             .add_mul(wva, ya)
             .store(&mut g4[k]);
@@ -539,6 +597,9 @@ fn pair_row_backward<Q: Quad>(
     }
     let (mut la, mut lb) = (lanes(da), lanes(db));
     for s in full..n {
+        if FIRST {
+            gv[s] = 0.0;
+        }
         gv[s] += wb * gb[s];
         gv[s] += wa * ga[s];
         la[s - full] += v[s] * ga[s];
@@ -551,7 +612,7 @@ fn pair_row_backward<Q: Quad>(
 /// Two different rows of [`pair_terms_backward`] in one pass, each computed exactly as
 /// [`pair_row_backward`] computes it.
 #[inline(always)]
-fn pair_rows_backward<Q: Quad>(
+fn pair_rows_backward<Q: Quad, const FIRST: bool>(
     [(ta0, tb0), (ta1, tb1)]: [(&TermSlot, &TermSlot); 2],
     val: &[f64],
     grad: &mut [f64],
@@ -575,11 +636,11 @@ fn pair_rows_backward<Q: Quad>(
     for k in 0..a4.len() {
         let (ya, yb) = (Q::load(&a4[k]), Q::load(&b4[k]));
         let (x0, x1) = (Q::load(&v04[k]), Q::load(&v14[k]));
-        Q::load(&g04[k])
+        start::<Q, FIRST>(&g04[k])
             .add_mul(q[1], yb)
             .add_mul(q[0], ya)
             .store(&mut g04[k]);
-        Q::load(&g14[k])
+        start::<Q, FIRST>(&g14[k])
             .add_mul(q[3], yb)
             .add_mul(q[2], ya)
             .store(&mut g14[k]);
@@ -590,6 +651,9 @@ fn pair_rows_backward<Q: Quad>(
     }
     let mut l = d.map(lanes);
     for s in full..n {
+        if FIRST {
+            (g0[s], g1[s]) = (0.0, 0.0);
+        }
         g0[s] += w[1] * gb[s];
         g0[s] += w[0] * ga[s];
         g1[s] += w[3] * gb[s];

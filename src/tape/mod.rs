@@ -188,6 +188,12 @@ pub struct Tape {
     grad: Buffer,
     /// Only ever `Avx` or `AvxFma` when the CPU has those: the replay relies on it.
     kernels: Kernels,
+    /// Per instruction: whether its backward gives every row gradient it writes that row's
+    /// first contribution, so it stores them instead of adding to zeros; and the rows whose
+    /// gradients must be zeroed before a backward pass, the others' (see
+    /// `recorder::first_writes`). Used by the wide kernels only (empty and unused elsewhere).
+    assigns: Vec<bool>,
+    zeroed_rows: Vec<usize>,
 }
 
 impl Tape {

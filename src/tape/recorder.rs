@@ -132,7 +132,13 @@ impl Tape {
             val: Buffer::default(),
             grad: Buffer::default(),
             kernels: Kernels::best(),
+            assigns: Vec::new(),
+            zeroed_rows: Vec::new(),
         };
+        #[cfg(target_arch = "x86_64")]
+        {
+            (tape.assigns, tape.zeroed_rows) = first_writes(&tape, &kept);
+        }
         tape.layout(capacity.max(1));
         tape
     }
@@ -200,6 +206,64 @@ impl Tape {
             self.val[self.offset[id]] = x;
         }
     }
+}
+
+/// Which instructions give every row gradient they write its first contribution (in the
+/// backward pass's order, last instruction first), and the rows that must be zeroed. A row's
+/// gradient is a sum that starts at 0; its first contribution can be stored as `0 + x` (the
+/// same bits) instead of zeroing the row and reading the zeros back: 5-7% off the step at
+/// every size measured (widths 16-64, 100 to 5,000 points). Done where the kernels
+/// support it: a unary op's operand, a pair's rows, a chain of `uniform * row` products on
+/// distinct rows. Kept nodes may be seeded, so their rows are always zeroed and never stored
+/// over. Only the wide kernels (x86-64) assign, so the page's wasm carries none of this.
+#[cfg(target_arch = "x86_64")]
+fn first_writes(tape: &Tape, kept: &[bool]) -> (Vec<bool>, Vec<usize>) {
+    let row = |id: usize| !tape.uniform[id] && tape.stored[id];
+    let terms = |t: (usize, usize)| &tape.terms[t.0..t.1];
+    // The rows an instruction's backward writes, and whether it can store over them.
+    let written = |ins: &Instr| -> (Vec<usize>, bool) {
+        match *ins {
+            Instr::Op { kind, a, b, .. } => {
+                let ids = if a == b { vec![a] } else { vec![a, b] };
+                (
+                    ids.into_iter().filter(|&i| row(i)).collect(),
+                    kind == Kind::V,
+                )
+            }
+            Instr::Chain { init, terms: t, .. } => {
+                let ids: Vec<usize> = std::iter::once(init)
+                    .chain(terms(t).iter().flat_map(|&(x, y)| [x, y]))
+                    .filter(|&i| row(i))
+                    .collect();
+                let products = terms(t).iter().all(|&(x, y)| row(x) != row(y));
+                let distinct = ids.iter().enumerate().all(|(k, i)| !ids[..k].contains(i));
+                (ids, !row(init) && products && distinct)
+            }
+            // Both chains multiply the same distinct rows (see `pair_chains`).
+            Instr::Pair { a, .. } => {
+                let ids = terms(a.terms).iter().map(|&(_, y)| y).filter(|&i| row(i));
+                (ids.collect(), true)
+            }
+        }
+    };
+    let mut first = vec![usize::MAX; tape.uniform.len()];
+    for (i, ins) in tape.code.iter().enumerate().rev() {
+        for r in written(ins).0 {
+            if first[r] == usize::MAX {
+                first[r] = i;
+            }
+        }
+    }
+    let assigns: Vec<bool> = (0..tape.code.len())
+        .map(|i| {
+            let (ids, can) = written(&tape.code[i]);
+            can && !ids.is_empty() && ids.iter().all(|&r| first[r] == i && !kept[r])
+        })
+        .collect();
+    let zeroed = (0..tape.uniform.len())
+        .filter(|&r| row(r) && (first[r] == usize::MAX || !assigns[first[r]]))
+        .collect();
+    (assigns, zeroed)
 }
 
 /// How far ahead of a chain its partner may be recorded: a layer's next neuron comes after

@@ -170,7 +170,16 @@ impl Tape {
 
     #[inline(always)]
     fn backward_in<Q: Quad>(&mut self, seeds: &[(usize, f64)]) {
-        if self.len == self.cap {
+        // The wide kernels store each row's first gradient contribution (`Tape::assigns`):
+        // only the other rows need zeroing.
+        let assign = Q::WIDE && !self.assigns.is_empty();
+        if assign {
+            self.grad[..self.rows_at].fill(0.0);
+            for &id in &self.zeroed_rows {
+                let o = self.offset[id];
+                self.grad[o..o + self.len].fill(0.0);
+            }
+        } else if self.len == self.cap {
             self.grad.fill(0.0);
         } else {
             // Only the rows' first `len` entries are read, so only those need zeroing (a
@@ -193,10 +202,12 @@ impl Tape {
             val,
             grad,
             len,
+            assigns,
             ..
         } = self;
         let rl = |id: usize| if uniform[id] { 1 } else { *len };
-        for ins in code.iter().rev() {
+        for (i, ins) in code.iter().enumerate().rev() {
+            let first = assign && assigns[i];
             match *ins {
                 Instr::Op {
                     op,
@@ -213,7 +224,7 @@ impl Tape {
                     let go = &gpost[..lo];
                     if a == b {
                         let ga = &mut gpre[oa..oa + la];
-                        op_backward_same(op, kind, x, o, go, ga);
+                        op_backward_same(op, kind, x, o, go, ga, first);
                     } else {
                         let (ga, gb) = two_rows(gpre, oa, la, ob, lb);
                         op_backward_pair(op, kind, x, y, o, go, ga, gb);
@@ -227,7 +238,7 @@ impl Tape {
                     // `+` passes the chain's gradient unchanged to the start and every product.
                     let oi = offset[init];
                     add_into(&mut gpre[oi..oi + rl(init)], go);
-                    chain_terms_backward::<Q>(&slots[terms.0..terms.1], val, gpre, go);
+                    chain_terms_backward::<Q>(&slots[terms.0..terms.1], val, gpre, go, first);
                 }
                 Instr::Pair { a, b } => {
                     let (gpre, gpost) = grad.split_at_mut(offset[a.out]);
@@ -236,7 +247,7 @@ impl Tape {
                     add_into(&mut gpre[offset[b.init]..offset[b.init] + 1], gb);
                     add_into(&mut gpre[offset[a.init]..offset[a.init] + 1], ga);
                     let (sa, sb) = (&slots[a.terms.0..a.terms.1], &slots[b.terms.0..b.terms.1]);
-                    pair_terms_backward::<Q>(sa, sb, val, gpre, (ga, gb));
+                    pair_terms_backward::<Q>(sa, sb, val, gpre, (ga, gb), first);
                 }
             }
         }
