@@ -196,7 +196,9 @@ describe('lessons: features, classes, regression, CSV, stops', { timeout: 120000
       assert.equal(await page.isDisabled('#classes'), true, 'moons has two classes');
       await page.selectOption('#problem', 'regression');
       await waitFor(() => page.isChecked('#ds-plane'), { message: 'the first regression set' });
-      assert.equal(await page.isHidden('label:has(#ds-moons)'), true, 'classification sets are not offered');
+      // The controls that depend on the problem follow once the page applies it (a frame or a
+      // message from the worker later): wait for them, as a person sees them a moment later.
+      await waitFor(() => page.isHidden('label:has(#ds-moons)'), { message: 'classification sets are not offered' });
       assert.equal(await page.isVisible('label:has(#ds-custom)'), true, 'custom is offered for both');
       assert.equal(await page.isVisible('label:has(#ds-multigauss)'), true);
       const lossOptions = await page.evaluate(() => [...document.querySelectorAll('#loss option')].filter((o) => !o.disabled).map((o) => o.value));
@@ -205,10 +207,10 @@ describe('lessons: features, classes, regression, CSV, stops', { timeout: 120000
       await waitFor(() => page.isChecked('#ds-multigauss'), { message: 'multigauss' });
       await page.selectOption('#problem', 'classification');
       await waitFor(() => page.isChecked('#ds-moons'), { message: 'back to moons' });
-      assert.equal(await page.inputValue('#loss'), 'hinge', 'the classification loss comes back');
+      await waitFor(async () => (await page.inputValue('#loss')) === 'hinge', { message: 'the classification loss comes back' });
       await page.click('label:has(#ds-blobs)');
       await waitFor(() => page.isChecked('#ds-blobs'), { message: 'blobs' });
-      assert.equal(await page.isDisabled('#classes'), false);
+      await waitFor(async () => !(await page.isDisabled('#classes')), { message: 'blobs let the classes be chosen' });
       await page.fill('#classes', '4');
       await page.press('#classes', 'Enter');
       await waitFor(async () => (await page.locator('#legend li', { hasText: /^class \d$/ }).count()) === 4, { message: 'four classes' });
