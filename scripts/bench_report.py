@@ -104,7 +104,7 @@ def params(width):
 
 # ---------------------------------------------------------------- markdown
 
-def markdown(crit, wasm, peers, svg_name):
+def markdown(crit, wasm, peers, jax, svg_name):
     demo = {k: estimate(crit, f"demo_step/{k}") for k, _ in DEMO}
     boundary = estimate(crit, "boundary_150x150")
     batch = {n: estimate(crit, f"batch_scaling/{n}") for n in BATCH}
@@ -197,7 +197,6 @@ def markdown(crit, wasm, peers, svg_name):
             "",
         ]
 
-    jax = load_json(ROOT / "target" / "bench-peers-jax.json")
     if jax:
         lines += [
             "## Against JAX's jit (XLA)",
@@ -470,10 +469,11 @@ def main():
     crit, out = Path(args.criterion), Path(args.out)
     wasm = load_json(ROOT / "target" / "bench-wasm.json")
     peers = load_json(ROOT / "target" / "bench-peers.json")
-    md, batch, width = markdown(crit, wasm, peers, "bench-scaling.svg")
+    jax = load_json(ROOT / "target" / "bench-peers-jax.json")
+    md, batch, width = markdown(crit, wasm, peers, jax, "bench-scaling.svg")
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.md").write_text(md)
-    (out / "bench-scaling.svg").write_text(svg(batch, width, load_json(ROOT / "target" / "bench-peers-jax.json")))
+    (out / "bench-scaling.svg").write_text(svg(batch, width, jax))
     print(f"wrote {out / 'bench.md'} and {out / 'bench-scaling.svg'}")
 
 

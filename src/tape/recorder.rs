@@ -1,10 +1,11 @@
 //! Recording a [`Tape`] from one sample's [`Graph`]: which nodes are uniform, which `+`/`*`
 //! nodes fuse into chains, and where each stored node's values live in the buffers.
 
-/// Values per cache line (64 bytes).
-const LINE: usize = 8;
 use super::{Buffer, ChainRef, Instr, Kernels, Kind, Tape, TermKind, TermSlot, NOWHERE};
 use crate::engine::{Graph, Op, Value};
+
+/// Values per cache line (64 bytes).
+const LINE: usize = 8;
 
 /// A chain being collected while recording: its start, its last node, its products.
 type ChainDraft = (usize, usize, Vec<(usize, usize)>);
@@ -246,18 +247,18 @@ fn first_writes(tape: &Tape, kept: &[bool]) -> (Vec<bool>, Vec<usize>) {
             }
         }
     };
+    let writes: Vec<(Vec<usize>, bool)> = tape.code.iter().map(written).collect();
     let mut first = vec![usize::MAX; tape.uniform.len()];
-    for (i, ins) in tape.code.iter().enumerate().rev() {
-        for r in written(ins).0 {
+    for (i, (ids, _)) in writes.iter().enumerate().rev() {
+        for &r in ids {
             if first[r] == usize::MAX {
                 first[r] = i;
             }
         }
     }
-    let assigns: Vec<bool> = (0..tape.code.len())
-        .map(|i| {
-            let (ids, can) = written(&tape.code[i]);
-            can && !ids.is_empty() && ids.iter().all(|&r| first[r] == i && !kept[r])
+    let assigns: Vec<bool> = (writes.iter().enumerate())
+        .map(|(i, (ids, can))| {
+            *can && !ids.is_empty() && ids.iter().all(|&r| first[r] == i && !kept[r])
         })
         .collect();
     let zeroed = (0..tape.uniform.len())
